@@ -196,15 +196,15 @@ class UNet(nn.Module):
         emb = self.embed(B, t, y, cond)
         h = self.inp(x); skips = [h]                                       # (B, C, H, W)
         for layers in self.down:
-            for l in layers: h = self._apply(l, h, emb)
+            for l in layers: h = self._run_layer(l, h, emb)
             skips.append(h)
-        for l in self.mid: h = self._apply(l, h, emb)                       # (B, C*m_last, H/f, W/f)
+        for l in self.mid: h = self._run_layer(l, h, emb)                       # (B, C*m_last, H/f, W/f)
         for layers in self.up:
             h = torch.cat([h, skips.pop()], dim=1)
-            for l in layers: h = self._apply(l, h, emb)
+            for l in layers: h = self._run_layer(l, h, emb)
         return self.out(h)                                                  # (B, out_ch, H, W)
 
-    def _apply(self, layer, h, emb):
+    def _run_layer(self, layer, h, emb):
         "Run one layer (residual blocks get the embedding; optionally gradient-checkpointed)."
         if not isinstance(layer, (ResBlock, AttnBlock)): return layer(h)
         f = (lambda x, e: layer(x, e)) if isinstance(layer, ResBlock) else (lambda x, e: layer(x))
