@@ -26,3 +26,16 @@ def test_command_help(cmd):
 def test_unknown_command_is_a_clear_error():
     r = run('nope')
     assert r.returncode != 0 and "unknown command 'nope'" in r.stderr
+
+
+def test_bench_prints_a_table_and_exits_zero():
+    r = run('bench', '--sizes', '16', '--repeats', '1', '--methods', 'ours', '--no-isolate')
+    assert r.returncode == 0, r.stderr
+    assert 'rays/s' in r.stdout and 'fwd+bwd' in r.stdout
+
+
+def test_render_demo_writes_its_files(tmp_path):
+    r = run('render-demo', '--out', str(tmp_path), '--steps', '150', '--res', '16', '--frames', '2')
+    assert r.returncode == 0, r.stderr
+    for name in ('scene_orbit.gif', 'scene_orbit.mp4', 'scene_mesh.ply', 'scene_mesh.obj', 'demo.json'):
+        assert (tmp_path/name).stat().st_size > 0, name
