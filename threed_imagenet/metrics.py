@@ -276,10 +276,8 @@ def offline_perceptual_distance(pred: torch.Tensor, ref: torch.Tensor,  # (B, 3,
                                 encoder: Encoder | None = None          # default: the shipped offline encoder
                                ) -> torch.Tensor:                       # (B,)
     "LPIPS-style distance on the offline encoder's 5 feature levels (uniform channel weights)."
-    enc = encoder or _offline()
-    fp, fr = enc.feature_maps(pred), enc.feature_maps(ref)
-    return sum(((F.normalize(a, dim=1, eps=1e-10) - F.normalize(b, dim=1, eps=1e-10)) ** 2).sum(1).mean((1, 2))
-               for a, b in zip(fp, fr))
+    from threed_imagenet.losses import perceptual_loss   # one implementation of the formula, shared with training
+    return perceptual_loss(pred, ref, encoder=encoder or _offline(), reduction='none')
 
 _ENC = {}
 def _offline():
