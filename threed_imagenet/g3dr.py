@@ -28,9 +28,9 @@ __all__ = ['G3DRConfig', 'semantic_weight', 'novel_view_prob', 'choose_view', 'g
            'canonical_camera', 'novel_cameras', 'depth_to_unit', 'align_to_image', 'TriGen', 'G3DR', 'G3DRLosses',
            'g3dr_step', 'G3DRMethod', 'orbit_cameras', 'train_config', 'reconstruct', 'g3dr_predictor', 'save_config',
            'load_config', 'load_g3dr', 'depth_scale', 'to_canonical_frame', 'relative_camera', 'synthetic_g3dr_data',
-           'intrinsics_fov', 'RGBDSet', 'g3dr_preset', 'train_g3dr', 'evaluate_g3dr', 'g3dr_data', 'depth_from_map',
-           'export_scene', 'cli_train', 'cli_evaluate', 'cli_render', 'cli_reconstruct', 'cli_sample', 'run_tiny_demo',
-           'cli_demo_g3dr']
+           'intrinsics_fov', 'RGBDSet', 'g3dr_preset', 'train_g3dr', 'evaluate_g3dr', 'folder_g3dr_data', 'g3dr_data',
+           'depth_from_map', 'export_scene', 'cli_train', 'cli_evaluate', 'cli_render', 'cli_reconstruct', 'cli_sample',
+           'run_tiny_demo', 'cli_demo_g3dr']
 
 # %% ../nbs/20_g3dr.ipynb #389049c2
 @dataclass
@@ -643,14 +643,61 @@ def _plot_rows(rows, perceptual, path):
     fig.tight_layout(); fig.savefig(path, dpi=80); plt.close(fig)
 
 # %% ../nbs/20_g3dr.ipynb #e0c388c5
-def g3dr_data(data_dir, cfg: G3DRConfig, n_train: int = 512, n_eval: int = 32, seed: int = 0) -> tuple:
-    "(train set, eval batches) from a data folder, or the synthetic set generated in memory when `data_dir` is None."
-    if data_dir is None: return synthetic_g3dr_data(cfg, n_train, n_eval, seed=seed)
-    try: from threed_imagenet.data import load_rgbd_folder
-    except ImportError as e:
-        raise SystemExit(f"--data {data_dir}: reading data folders needs threed_imagenet.data.load_rgbd_folder ({e}); "
-                         "omit --data to use the synthetic set") from e
-    return load_rgbd_folder(data_dir, cfg.resolution)
+def _resize_to(x: torch.Tensor, R: int, depth: bool = False) -> torch.Tensor:
+    "(B, C, H, W) -> (B, C, R, R): antialiased bilinear for images, nearest for depth (no blended fore/background depths)."
+    if tuple(x.shape[-2:]) == (R, R): return x
+    if depth: return F.interpolate(x, size=(R, R), mode='nearest-exact')
+    return F.interpolate(x, size=(R, R), mode='bilinear', antialias=True, align_corners=False).clamp(0, 1)
+
+def _read_folder_train(root: Path, n: int | None):  # -> image (N,3,H,W), depth (N,1,H,W), K (N,3,3), label (N,)
+    "The training records of a `data synth` folder (meta.json: file, label, K; depth PNG * depth_encoding.scale)."
+    import numpy as np
+    from PIL import Image
+    meta = json.loads((root / 'meta.json').read_text())
+    recs, scale = meta['images'][:n], meta['depth_encoding']['scale']
+    if not recs: raise ValueError(f"data_dir={str(root)!r}: its meta.json lists no training images; write some with `threed_imagenet data synth --n N`")
+    img = torch.stack([torch.from_numpy(np.asarray(Image.open(root / r['file']).convert('RGB'), dtype=np.float32) / 255.).permute(2, 0, 1)
+                       for r in recs])
+    dep = torch.stack([torch.from_numpy(np.asarray(Image.open(root / 'depth' / f"{r['id']}.png")).astype(np.float32) * scale)[None]
+                       for r in recs])
+    return img, dep, torch.tensor([r['K'] for r in recs]), torch.tensor([r['label'] for r in recs])
+
+def folder_g3dr_data(data_dir, cfg: G3DRConfig,
+                     n_train: int | None = None,  # training images (None: all; 0: none)
+                     n_eval: int | None = None,   # held-out scenes (None: all of the folder's eval split)
+                     batch_size: int = 16) -> tuple:  # (train dataset or None, eval batches)
+    "(train set, eval batches) from a folder written by `threed_imagenet data synth`, resized to cfg.resolution."
+    from threed_imagenet.synth import load_eval_split
+    R, root = cfg.resolution, Path(data_dir)
+    if not (root / 'meta.json').exists():
+        raise ValueError(f"data_dir={str(data_dir)!r} has no meta.json; write a data set there with `threed_imagenet data synth --out {data_dir}`")
+    train = None
+    if n_train is None or n_train > 0:
+        img, dep, K, label = _read_folder_train(root, n_train)
+        train = RGBDSet(_resize_to(img, R), to_canonical_frame(_resize_to(dep, R, True), cfg)[0], intrinsics_fov(K, img.shape[-2]), label)
+    batches, st = [], torch.stack
+    if (root / 'eval' / 'meta.json').exists():
+        views = json.loads((root / 'eval' / 'meta.json').read_text())['views']
+        ev = load_eval_split(root)[:n_eval]
+        for a in range(0, len(ev), batch_size):
+            sc = ev[a:a + batch_size]; H = sc[0]['image'].shape[-2]
+            cam = lambda cs: make_cameras(st([c['c2w'] for c in cs]).float(), intrinsics_fov(st([c['K'] for c in cs]).float(), H), R)
+            b = dict(image=_resize_to(st([s['image'] for s in sc]), R), depth=_resize_to(st([s['depth'] for s in sc]), R, True),
+                     label=torch.tensor([s['label'] for s in sc]), camera=cam([s['camera'] for s in sc]),
+                     novel_cameras=[], novel_images=[], novel_depths=[], novel_offsets=[])
+            for k, v in enumerate(views):
+                nv = [s['novel'][k] for s in sc]
+                b['novel_cameras'].append(cam([x['camera'] for x in nv]))
+                b['novel_images'].append(_resize_to(st([x['image'] for x in nv]), R))
+                b['novel_depths'].append(_resize_to(st([x['depth'] for x in nv]), R, True))
+                b['novel_offsets'].append((math.radians(v['yaw']), math.radians(v['pitch'])))
+            batches.append(b)
+    return train, batches
+
+def g3dr_data(data_dir, cfg: G3DRConfig, n_train: int | None = None, n_eval: int | None = None, seed: int = 0) -> tuple:
+    "(train set, eval batches) from a data folder, or the synthetic set generated in memory (512 + 32 scenes) when `data_dir` is None."
+    if data_dir is None: return synthetic_g3dr_data(cfg, 512 if n_train is None else n_train, 32 if n_eval is None else n_eval, seed=seed)
+    return folder_g3dr_data(data_dir, cfg, n_train, n_eval)
 
 # %% ../nbs/20_g3dr.ipynb #ac884c61
 def depth_from_map(d: torch.Tensor,          # (B, 1, H, W) any depth-like map (e.g. a monocular estimate)
