@@ -102,7 +102,7 @@ class G3DRConfig:
 
     @classmethod
     def tiny(cls, **kw) -> 'G3DRConfig':
-        "CPU setting: 32^2 renders, small U-Net and planes, offline encoders; same loss weights and schedule *shapes*."
+        "CPU setting: 32^2 renders, small U-Net and planes, offline encoders; the paper's loss weights (perceptual ones / 10) and schedule *shapes*."
         # the synthetic objects, scaled into the canonical frame, reach ~1.8 from the origin: rays span [3, 7] and the
         # planes cover [-2, 2]^3 (the paper's [4, 6] and [-1, 1]^3 assume depth min-max normalised into [4, 6])
         steps = kw.pop('steps', 500)
@@ -111,6 +111,7 @@ class G3DRConfig:
                     near=3.0, far=7.0, box_scale=2.0, s2=s2_from_spacing(3.0, 7.0, 16),
                     surface_sample_prob=0.4, surface_sample_width=0.1,   # released code's surface samples (see below)
                     semantic_encoder='offline', perceptual_encoder='offline',
+                    w_perc=0.05, w_perc2=0.05,   # lambda_3, lambda_6 / 10: the offline distance is ~10x LPIPS-VGG's scale (see below)
                     lr=2e-3, lr_init=2e-5, warmup_steps=max(1, steps // 20), batch_size=8, steps=steps,
                     sem_ramp_steps=max(1, round(100_000 / 400_000 * steps)))
         base.update(kw)
