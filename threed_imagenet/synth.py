@@ -520,25 +520,17 @@ def check_synth(root: str | Path) -> list:
     return probs
 
 def cli_data(argv: list | None = None):
-    "`data synth ...` | `data check DIR` | `data depth ...`"
-    import argparse, sys
-    ap = argparse.ArgumentParser(prog='threed_imagenet data', description='synthetic data set: generate and check')
+    "`threed_imagenet data synth ...`: render and write the synthetic data set (the `data` command lives in `threed_imagenet.data`)."
+    import argparse
+    ap = argparse.ArgumentParser(prog='threed_imagenet data', description='render the synthetic data set')
     sub = ap.add_subparsers(dest='cmd', required=True)
-    a = sub.add_parser('synth', help='render the synthetic data set'); a.add_argument('--n', type=int, default=1000)
-    a.add_argument('--res', type=int, default=64); a.add_argument('--out', required=True); a.add_argument('--seed', type=int, default=0)
-    a.add_argument('--eval-n', type=int, default=0); a.add_argument('--batch', type=int, default=256)
-    c = sub.add_parser('check', help='list all problems of a data set folder'); c.add_argument('dir')
-    dp = sub.add_parser('depth', help='monocular depth for a folder of images (not implemented yet)')
-    dp.add_argument('--images', required=True); dp.add_argument('--out', required=True)
+    a = sub.add_parser('synth', help='render the synthetic data set'); a.add_argument('--n', type=int, default=1000, help='training scenes')
+    a.add_argument('--res', type=int, default=64, help='image size'); a.add_argument('--out', required=True, help='output folder')
+    a.add_argument('--seed', type=int, default=0); a.add_argument('--eval-n', type=int, default=0, help='held-out scenes with novel views')
+    a.add_argument('--batch', type=int, default=256, help='scenes rendered together')
     args = ap.parse_args(argv)
-    if args.cmd == 'synth':
-        m = write_synth(args.out, args.n, args.res, args.seed, args.eval_n, args.batch)
-        print(f"wrote {args.n} scenes (+{args.eval_n} eval) at {args.res}px to {args.out} in {m['seconds']:.1f}s: "
-              f"{(args.n + 9 * args.eval_n) / m['seconds']:.1f} views/s")
-    elif args.cmd == 'check':
-        probs = check_synth(args.dir)
-        for p in probs: print(p)
-        print(f"{len(probs)} problem(s) in {args.dir}")
-        if probs: sys.exit(1)
-    else:
-        raise SystemExit("`data depth` (monocular depth with Depth-Anything via transformers) is not implemented yet in this version")
+    m = write_synth(args.out, args.n, args.res, args.seed, args.eval_n, args.batch)
+    print(f"wrote {args.n} scenes (+{args.eval_n} eval) at {args.res}px to {args.out} in {m['seconds']:.1f}s: "
+          f"{(args.n + 9 * args.eval_n) / m['seconds']:.1f} views/s")
+    return 0
+
