@@ -28,9 +28,9 @@ __all__ = ['G3DRConfig', 'semantic_weight', 'novel_view_prob', 'choose_view', 'g
            'canonical_camera', 'novel_cameras', 'depth_to_unit', 'align_to_image', 'TriGen', 'G3DR', 'G3DRLosses',
            'g3dr_step', 'G3DRMethod', 'orbit_cameras', 'train_config', 'reconstruct', 'g3dr_predictor', 'save_config',
            'load_config', 'load_g3dr', 'depth_scale', 'to_canonical_frame', 'relative_camera', 'synthetic_g3dr_data',
-           'intrinsics_fov', 'RGBDSet', 'g3dr_preset', 'train_g3dr', 'evaluate_g3dr', 'folder_g3dr_data', 'g3dr_data',
-           'depth_from_map', 'export_scene', 'cli_train', 'cli_evaluate', 'cli_render', 'cli_reconstruct', 'cli_sample',
-           'run_tiny_demo', 'cli_demo_g3dr']
+           'intrinsics_fov', 'RGBDSet', 'g3dr_preset', 'train_g3dr', 'evaluate_g3dr', 'RealRGBDSet', 'folder_g3dr_data',
+           'g3dr_data', 'depth_from_map', 'export_scene', 'cli_train', 'cli_evaluate', 'cli_render', 'cli_reconstruct',
+           'cli_sample', 'run_tiny_demo', 'cli_demo_g3dr']
 
 # %% ../nbs/20_g3dr.ipynb #389049c2
 @dataclass
@@ -663,6 +663,17 @@ def _read_folder_train(root: Path, n: int | None):  # -> image (N,3,H,W), depth 
                        for r in recs])
     return img, dep, torch.tensor([r['K'] for r in recs]), torch.tensor([r['label'] for r in recs])
 
+class RealRGBDSet(torch.utils.data.Dataset):
+    "An ImageNet-style folder (images/ + relative depth/) as G3DR training items; depth mapped into [near, far] per image."
+    def __init__(self, root, cfg: G3DRConfig, kind: str = 'depth'):  # kind: 'depth' (larger = farther) or 'disparity'
+        from threed_imagenet.data import ImageDepthFolder
+        self.ds, self.cfg, self.kind = ImageDepthFolder(Path(root) / 'images', Path(root) / 'depth', cfg.resolution), cfg, kind
+    def __len__(self): return len(self.ds)
+    def __getitem__(self, i):
+        x = self.ds[i]   # unknown cameras: the canonical fov (G3DR sec. 3.4), relative depth into the ray range (REFERENCE_NOTES)
+        return dict(image=x['image'], depth=depth_from_map(x['depth'][None], self.cfg.near, self.cfg.far, self.kind)[0],
+                    fov=torch.tensor(float(self.cfg.fov)), label=torch.tensor(x['label']))
+
 def folder_g3dr_data(data_dir, cfg: G3DRConfig,
                      n_train: int | None = None,  # training images (None: all; 0: none)
                      n_eval: int | None = None,   # held-out scenes (None: all of the folder's eval split)
@@ -671,7 +682,10 @@ def folder_g3dr_data(data_dir, cfg: G3DRConfig,
     from threed_imagenet.synth import load_eval_split
     R, root = cfg.resolution, Path(data_dir)
     if not (root / 'meta.json').exists():
-        raise ValueError(f"data_dir={str(data_dir)!r} has no meta.json; write a data set there with `threed_imagenet data synth --out {data_dir}`")
+        if (root / 'images').is_dir() and (root / 'depth').is_dir(): return RealRGBDSet(root, cfg), []
+        raise ValueError(f"data_dir={str(data_dir)!r} has neither a meta.json (write a synthetic set there with "
+                         f"`threed_imagenet data synth --out {data_dir}`) nor images/ and depth/ folders (ImageNet layout: "
+                         "images/<class>/<name>.jpg with depth/<class>/<name>.png from `threed_imagenet data depth`)")
     train = None
     if n_train is None or n_train > 0:
         img, dep, K, label = _read_folder_train(root, n_train)
