@@ -39,3 +39,16 @@ def test_render_demo_writes_its_files(tmp_path):
     assert r.returncode == 0, r.stderr
     for name in ('scene_orbit.gif', 'scene_orbit.mp4', 'scene_mesh.ply', 'scene_mesh.obj', 'demo.json'):
         assert (tmp_path/name).stat().st_size > 0, name
+
+
+def test_main_job_runs_end_to_end(tmp_path):
+    "README's main job (`threed_imagenet demo`), shortened to 2 training steps: data, training, metrics, renders, video, mesh."
+    import json
+    r = run('demo', '--out', str(tmp_path), '--steps', '2')
+    assert r.returncode == 0, r.stderr[-3000:]
+    m = json.loads((tmp_path/'metrics.json').read_text())
+    assert {row['method'] for row in m['rows']} == {'flat', 'g3dr'} and m['steps'] == 2
+    assert m['perceptual_metric'] == 'lpips-offline-encoder'          # the encoder is named with every score
+    for name in ('scene0_orbit.gif', 'scene0_orbit.mp4', 'scene0_mesh.ply', 'novel_views_grid.png'):
+        assert (tmp_path/name).stat().st_size > 0, name
+    assert (tmp_path/'scene0_orbit.mp4').read_bytes()[4:8] == b'ftyp'
