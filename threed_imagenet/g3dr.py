@@ -19,7 +19,7 @@ from .nets import UNet, UNetConfig
 from .render import Renderer, RenderConfig
 from .depthreg import DepthKernelConfig, DepthGradScale, s2_from_spacing
 from .losses import PerceptualLoss, SemanticLoss, tv_loss, squared_error, linear_ramp, cosine_warmup
-from .metrics import novel_view_report, psnr, format_table
+from .metrics import novel_view_report, psnr, format_table, flat_baseline, image_quality, non_flatness_score
 from .viz import OrbitConfig, export_field_assets, save_grid, density_grid
 from .train import TrainableMethod, TrainConfig, Trainer, make_loader, load_checkpoint, latest_checkpoint
 
@@ -28,9 +28,9 @@ __all__ = ['G3DRConfig', 'semantic_weight', 'novel_view_prob', 'choose_view', 'g
            'canonical_camera', 'novel_cameras', 'depth_to_unit', 'align_to_image', 'TriGen', 'G3DR', 'G3DRLosses',
            'g3dr_step', 'G3DRMethod', 'orbit_cameras', 'train_config', 'reconstruct', 'g3dr_predictor', 'save_config',
            'load_config', 'load_g3dr', 'depth_scale', 'to_canonical_frame', 'relative_camera', 'synthetic_g3dr_data',
-           'intrinsics_fov', 'RGBDSet', 'g3dr_preset', 'train_g3dr', 'evaluate_g3dr', 'RealRGBDSet', 'folder_g3dr_data',
-           'g3dr_data', 'depth_from_map', 'export_scene', 'cli_train', 'cli_evaluate', 'cli_render', 'cli_reconstruct',
-           'cli_sample', 'run_tiny_demo', 'cli_demo_g3dr']
+           'intrinsics_fov', 'RGBDSet', 'g3dr_preset', 'train_g3dr', 'evaluate_g3dr', 'distribution_scores',
+           'RealRGBDSet', 'folder_g3dr_data', 'g3dr_data', 'depth_from_map', 'export_scene', 'cli_train',
+           'cli_evaluate', 'cli_render', 'cli_reconstruct', 'cli_sample', 'run_tiny_demo', 'cli_demo_g3dr']
 
 # %% ../nbs/20_g3dr.ipynb #389049c2
 @dataclass
@@ -622,11 +622,33 @@ def evaluate_g3dr(model: G3DR,
         perceptual: all(a[perceptual] < b[perceptual] for a, b in zip(g, f)),
         'depth_acc': all(a['depth_acc'] < b['depth_acc'] for a, b in zip(g, f)),
         'abs_rel': all(a['abs_rel'] < b['abs_rel'] for a, b in zip(g, f))}
+    res['distribution'] = distribution_scores({'g3dr': g3dr_predictor(model), 'flat': flat_baseline}, batches)
     if out_dir is not None:
         out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
         (out / 'metrics.json').write_text(json.dumps(res, indent=1, default=float))
         _plot_rows(rows, perceptual, out / 'novel_views.png')
     return res
+
+def distribution_scores(predictors: dict,        # {name: predict(image, depth, input_camera, novel_camera) -> (rgb, depth)}
+                        batches,                 # the evaluation split
+                        encoder: str = 'offline' # feature network for FID/KID/IS (its name is recorded)
+                       ) -> dict:
+    "FID/KID/IS of each method's novel views (all cameras pooled) against the true novel views, and NFS of its input-view depth."
+    real = torch.cat([x for b in batches for x in b['novel_images']])
+    out = {'n_images': len(real), 'encoder': encoder,
+           'nfs_note': 'NFS (3DGP App. F, 64 bins) of the expected depth at the input camera, without the density cull; '
+                       'each scene binned over its ground-truth depth range [min, max]'}
+    gt_depth = torch.cat([b['depth'] for b in batches])
+    near, far = gt_depth.flatten(1).amin(1), gt_depth.flatten(1).amax(1)
+    nfs = lambda d: float(torch.tensor([non_flatness_score(d[i:i + 1], float(near[i]), float(far[i])) for i in range(len(d))]).mean())
+    out['ground_truth'] = {'nfs': nfs(gt_depth)}
+    for name, predict in predictors.items():
+        fake = torch.cat([predict(b['image'], b['depth'], b['camera'], c)[0].clamp(0, 1).cpu() for b in batches for c in b['novel_cameras']])
+        q = image_quality(real, fake, encoder, kid_subsets=50, kid_subset_size=max(2, min(1000, len(real) // 2)), progress=False)
+        d = torch.cat([predict(b['image'], b['depth'], b['camera'], b['camera'])[1].cpu() for b in batches])
+        out[name] = {k: dict(value=float(s.value), std=None if s.std is None else float(s.std), encoder=s.encoder, n=s.n)
+                     for k, s in q.items()} | {'nfs': nfs(d)}
+    return out
 
 def _plot_rows(rows, perceptual, path):
     "PSNR, perceptual distance and depth error per novel camera, G3DR vs flat."
