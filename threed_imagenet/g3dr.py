@@ -11,7 +11,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from .core import seed_everything, check_shape, check_finite, atomic_save
-from .cameras import (G3DRCameraConfig, fov_to_intrinsics, g3dr_canonical_cameras, g3dr_novel_cameras, camera_to_spherical,
+from .cameras import (G3DRCameraConfig, intrinsics_to_fov, fov_to_intrinsics, g3dr_canonical_cameras, g3dr_novel_cameras, camera_to_spherical,
                                      spherical_camera, make_cameras)
 from .rays import get_rays
 from .triplane import TriplaneDecoder, DecoderConfig, TriplaneField, sample_planes
@@ -28,9 +28,9 @@ __all__ = ['G3DRConfig', 'semantic_weight', 'novel_view_prob', 'choose_view', 'g
            'canonical_camera', 'novel_cameras', 'depth_to_unit', 'align_to_image', 'TriGen', 'G3DR', 'G3DRLosses',
            'g3dr_step', 'G3DRMethod', 'orbit_cameras', 'train_config', 'reconstruct', 'g3dr_predictor', 'save_config',
            'load_config', 'load_g3dr', 'depth_scale', 'to_canonical_frame', 'relative_camera', 'synthetic_g3dr_data',
-           'intrinsics_fov', 'RGBDSet', 'g3dr_preset', 'train_g3dr', 'evaluate_g3dr', 'distribution_scores',
-           'RealRGBDSet', 'folder_g3dr_data', 'g3dr_data', 'depth_from_map', 'export_scene', 'cli_train',
-           'cli_evaluate', 'cli_render', 'cli_reconstruct', 'cli_sample', 'run_tiny_demo', 'cli_demo_g3dr']
+           'RGBDSet', 'g3dr_preset', 'train_g3dr', 'evaluate_g3dr', 'distribution_scores', 'RealRGBDSet',
+           'folder_g3dr_data', 'g3dr_data', 'depth_from_map', 'export_scene', 'cli_train', 'cli_evaluate', 'cli_render',
+           'cli_reconstruct', 'cli_sample', 'run_tiny_demo', 'cli_demo_g3dr']
 
 # %% ../nbs/20_g3dr.ipynb #389049c2
 @dataclass
@@ -550,13 +550,13 @@ def synthetic_g3dr_data(cfg: G3DRConfig,
     train = None
     if tr:
         img, dep = torch.cat([v.rgb for v in tr]), torch.cat([v.depth for v in tr])
-        fov = torch.cat([intrinsics_fov(v.K, R) for v in tr])
+        fov = torch.cat([intrinsics_to_fov(v.K, R) for v in tr])
         train = RGBDSet(img, to_canonical_frame(dep, cfg)[0], fov, torch.cat([v.label for v in tr]))
     batches = []
     for i in range(0, n_eval, batch_size):
         sc = sample_scenes(range(i, min(i + batch_size, n_eval)), seed, 'eval')
         v = render_scenes(sc, R)
-        b = dict(image=v.rgb, depth=v.depth, label=v.label, camera=make_cameras(v.c2w, intrinsics_fov(v.K, R), R),
+        b = dict(image=v.rgb, depth=v.depth, label=v.label, camera=make_cameras(v.c2w, intrinsics_to_fov(v.K, R), R),
                  novel_cameras=[], novel_images=[], novel_depths=[], novel_offsets=[])
         for yo, po in views:
             cams = scene_cameras(sc, R, yo, po)
@@ -566,9 +566,6 @@ def synthetic_g3dr_data(cfg: G3DRConfig,
         batches.append(b)
     return train, batches
 
-def intrinsics_fov(K: torch.Tensor, H: int) -> torch.Tensor:
-    "Vertical fov in degrees (B,) of pixel intrinsics K (B, 3, 3) for images H pixels high."
-    return torch.rad2deg(2 * torch.atan((H / 2) / K[:, 1, 1]))
 
 class RGBDSet(torch.utils.data.Dataset):
     "In-memory training set: dicts with 'image' (3, H, W), 'depth' (1, H, W) in G3DR's frame, 'fov', 'label'."
@@ -711,14 +708,14 @@ def folder_g3dr_data(data_dir, cfg: G3DRConfig,
     train = None
     if n_train is None or n_train > 0:
         img, dep, K, label = _read_folder_train(root, n_train)
-        train = RGBDSet(_resize_to(img, R), to_canonical_frame(_resize_to(dep, R, True), cfg)[0], intrinsics_fov(K, img.shape[-2]), label)
+        train = RGBDSet(_resize_to(img, R), to_canonical_frame(_resize_to(dep, R, True), cfg)[0], intrinsics_to_fov(K, img.shape[-2]), label)
     batches, st = [], torch.stack
     if (root / 'eval' / 'meta.json').exists():
         views = json.loads((root / 'eval' / 'meta.json').read_text())['views']
         ev = load_eval_split(root)[:n_eval]
         for a in range(0, len(ev), batch_size):
             sc = ev[a:a + batch_size]; H = sc[0]['image'].shape[-2]
-            cam = lambda cs: make_cameras(st([c['c2w'] for c in cs]).float(), intrinsics_fov(st([c['K'] for c in cs]).float(), H), R)
+            cam = lambda cs: make_cameras(st([c['c2w'] for c in cs]).float(), intrinsics_to_fov(st([c['K'] for c in cs]).float(), H), R)
             b = dict(image=_resize_to(st([s['image'] for s in sc]), R), depth=_resize_to(st([s['depth'] for s in sc]), R, True),
                      label=torch.tensor([s['label'] for s in sc]), camera=cam([s['camera'] for s in sc]),
                      novel_cameras=[], novel_images=[], novel_depths=[], novel_offsets=[])
