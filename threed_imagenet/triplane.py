@@ -207,10 +207,15 @@ class TriplaneField:
         return q
 
     def features(self, points: torch.Tensor) -> torch.Tensor:  # (B, M, 3) -> (B, M, C)
-        "Tri-plane features at world points."
-        check_shape(points, (self.planes.shape[0], None, 3), 'points')
+        "Tri-plane features at world points; planes of one scene serve points of any batch (one scene, many cameras)."
+        Bp = self.planes.shape[0]
+        check_shape(points, (None, None, 3), 'points'); B, M, _ = points.shape
+        if B != Bp and Bp != 1:
+            raise ValueError(f"`points` has batch {B} but the planes hold {Bp} scenes; pass points of batch {Bp} "
+                             f"(or planes of one scene to look it up from any number of cameras)")
         if self.check: check_finite(points, 'points')
-        return sample_triplane_levels(self.levels, self.to_cube(points), impl=self.impl, check=False)
+        q = self.to_cube(points).reshape(Bp, -1, 3)                   # one scene: all cameras' points as one set
+        return sample_triplane_levels(self.levels, q, impl=self.impl, check=False).reshape(B, M, -1)
 
     def __call__(self, points: torch.Tensor  # (B, M, 3) world points
                 ):                           # rgb (B, M, 3), sigma (B, M)
