@@ -25,12 +25,13 @@ from .train import TrainableMethod, TrainConfig, Trainer, make_loader, load_chec
 
 # %% auto #0
 __all__ = ['G3DRConfig', 'semantic_weight', 'novel_view_prob', 'choose_view', 'g3dr_lr', 'SuperResolution', 'camera_config',
-           'canonical_camera', 'novel_cameras', 'depth_to_unit', 'align_to_image', 'TriGen', 'G3DR', 'G3DRLosses',
-           'g3dr_step', 'G3DRMethod', 'orbit_cameras', 'train_config', 'reconstruct', 'g3dr_predictor', 'save_config',
-           'load_config', 'load_g3dr', 'depth_scale', 'to_canonical_frame', 'relative_camera', 'synthetic_g3dr_data',
-           'RGBDSet', 'g3dr_preset', 'train_g3dr', 'evaluate_g3dr', 'distribution_scores', 'RealRGBDSet',
-           'folder_g3dr_data', 'g3dr_data', 'depth_from_map', 'export_scene', 'cli_train', 'cli_evaluate', 'cli_render',
-           'cli_reconstruct', 'cli_sample', 'run_tiny_demo', 'cli_demo_g3dr']
+           'canonical_camera', 'novel_cameras', 'depth_to_unit', 'align_to_image', 'TriGen', 'G3DR', 'frustum_coords',
+           'FrustumTriplaneField', 'G3DRLosses', 'g3dr_step', 'G3DRMethod', 'orbit_cameras', 'train_config',
+           'reconstruct', 'g3dr_predictor', 'save_config', 'load_config', 'load_g3dr', 'depth_scale',
+           'to_canonical_frame', 'relative_camera', 'synthetic_g3dr_data', 'RGBDSet', 'g3dr_preset', 'train_g3dr',
+           'evaluate_g3dr', 'distribution_scores', 'RealRGBDSet', 'folder_g3dr_data', 'g3dr_data', 'depth_from_map',
+           'export_scene', 'cli_train', 'cli_evaluate', 'cli_render', 'cli_reconstruct', 'cli_sample', 'run_tiny_demo',
+           'cli_demo_g3dr']
 
 # %% ../nbs/20_g3dr.ipynb #389049c2
 @dataclass
@@ -44,6 +45,7 @@ class G3DRConfig:
     plane_resolution: int = 128           # finest level G_1 (S.4: levels {128, 64, 32})
     multires_scales: tuple = (1.0, 0.5, 0.25)  # sec. 3.3 / S.4: 3 levels, each half the previous; (1.0,) = off
     align_planes: bool = True             # lay the U-Net output out so the YZ plane lines up with the image (ours)
+    plane_frame: str = 'box'              # 'box': planes span the cube [-box_scale, box_scale]^3 (paper); 'frustum': the input view's frustum (ours)
     unet_channels: int = 128              # U-Net base width (not given in the paper: a diffusion-style U-Net)
     unet_mults: tuple = (1, 2, 2, 4)      # U-Net width multipliers per level (not given in the paper)
     unet_blocks: int = 2                  # residual blocks per level (sec. 4.1: "a U-net containing residual blocks")
@@ -75,7 +77,7 @@ class G3DRConfig:
     # --- losses (sec. 3.4, eqs. 5-6; sec. 4.1 and S.1: 1, 2, 0.5, 0.35, 0.1, 0.5) ---
     w_recon: float = 1.0                  # lambda_1: squared error, canonical view
     recon_reduction: str = 'mean'         # 'mean' over pixels (NeRF's implementation of "total squared error") or 'sum'
-    w_depth: float = 2.0                  # lambda_2: L1 on the eq. 4 depth, canonical view
+    w_depth: float = 2.0                  # lambda_2: L1 on the eq. 4 depth (in ray-distance units), canonical view
     w_perc: float = 0.5                   # lambda_3: perceptual loss on 5 feature levels, canonical view
     w_sem: float = 0.35                   # lambda_4: semantic (CLIP) loss, novel view (maximum of the ramp)
     w_sem_start: float = 0.02             # lambda_4 at step 0 (S.1)
@@ -109,6 +111,8 @@ class G3DRConfig:
         base = dict(resolution=32, sr_resolution=None, plane_channels=16, plane_resolution=32, unet_channels=16,
                     unet_mults=(1, 2, 2), unet_blocks=1, unet_attn_levels=(), unet_groups=8, decoder_hidden=32, n_coarse=16, n_fine=16,
                     near=3.0, far=7.0, box_scale=2.0, s2=s2_from_spacing(3.0, 7.0, 16),
+                    plane_frame='frustum',   # pixel-aligned planes for images of any fov (see "The frustum frame")
+                    w_depth=0.25,            # lambda_2 in the paper's units: pixels in [-1, 1] (x4) and depth over [4, 6] (x1/2), see below
                     surface_sample_prob=0.4, surface_sample_width=0.1,   # released code's surface samples (see below)
                     semantic_encoder='offline', perceptual_encoder='offline',
                     w_perc=0.05, w_perc2=0.05,   # lambda_3, lambda_6 / 10: the offline distance is ~10x LPIPS-VGG's scale (see below)
@@ -123,6 +127,8 @@ class G3DRConfig:
         if self.near >= self.far: raise ValueError(f"`near`={self.near} must be < `far`={self.far}")
         if self.recon_reduction not in ('mean', 'sum'):
             raise ValueError(f"`recon_reduction`={self.recon_reduction!r}; use 'mean' or 'sum'")
+        if self.plane_frame not in ('box', 'frustum'):
+            raise ValueError(f"`plane_frame`={self.plane_frame!r}; use 'box' (paper) or 'frustum'")
         if self.camera_variant not in ('paper', 'code'):
             raise ValueError(f"`camera_variant`={self.camera_variant!r}; use 'paper' or 'code'")
         for k in ('multires_scales', 'unet_mults', 'unet_attn_levels', 'betas'): setattr(self, k, tuple(getattr(self, k)))
@@ -281,11 +287,16 @@ class G3DR(nn.Module):
         self.sr = SuperResolution(scale=cfg.sr_resolution // cfg.resolution) if cfg.sr_resolution else None
 
     def field(self, planes: torch.Tensor,    # (B, 3, C, R, R)
-              sigma_scale: float = 1.0       # multiply densities (S.3's robustness test); 1 = as trained
+              sigma_scale: float = 1.0,      # multiply densities (S.3's robustness test); 1 = as trained
+              fov: torch.Tensor | float | None = None  # (B,) fov in degrees of the input images (frustum frame; default cfg.fov)
              ):
         "The radiance field of `planes`: points (B, M, 3) -> (rgb (B, M, 3), sigma (B, M))."
-        scales = self.cfg.multires_scales if len(self.cfg.multires_scales) > 1 else None
-        field = TriplaneField(planes, self.decoder, box_scale=self.cfg.box_scale, scales=scales, check=False)
+        cfg = self.cfg
+        scales = cfg.multires_scales if len(cfg.multires_scales) > 1 else None
+        if cfg.plane_frame == 'frustum':
+            fov = torch.as_tensor(cfg.fov if fov is None else fov, dtype=planes.dtype, device=planes.device).expand(planes.shape[0])
+            field = FrustumTriplaneField(planes, self.decoder, cfg, torch.tan(torch.deg2rad(fov) / 2), scales=scales, check=False)
+        else: field = TriplaneField(planes, self.decoder, box_scale=cfg.box_scale, scales=scales, check=False)
         if sigma_scale == 1.0: return field
         def scaled(points):
             rgb, sigma = field(points)
@@ -300,13 +311,14 @@ class G3DR(nn.Module):
                sigma_scale: float = 1.0,        # multiply densities (S.3 robustness test)
                chunk: int | None = None,        # rays per chunk (None: all at once)
                generator: torch.Generator | None = None,
-               surface_samples: bool = False    # put the fine samples in a band around `target_depth` (released code)
+               surface_samples: bool = False,   # put the fine samples in a band around `target_depth` (released code)
+               input_fov: torch.Tensor | None = None  # (B,) fov of the input images (frustum frame); default: the cameras' own
               ) -> dict:                        # rgb (B, 3, H, W), depth (B, 1, H, W) (eq. 4), opacity (B, 1, H, W)
         "Render full images of the tri-planes from cameras `c2w`, `K` (depth regulariser if `target_depth`)."
         cfg = self.cfg; H = H or cfg.resolution; B = planes.shape[0]
         o, d = get_rays(c2w, K, H, H)                                           # (B, HW, 3)
         renderer = self.renderer if self.training else self.eval_renderer
-        field = self.field(planes, sigma_scale)
+        field = self.field(planes, sigma_scale, intrinsics_to_fov(K, H) if input_fov is None else input_fov)
         kc = DepthKernelConfig(cfg.s1, cfg.s2, cfg.c_min, cfg.c_max)
         N = H * H; chunk = chunk or N
         rgb, depth, op = [], [], []
@@ -323,11 +335,40 @@ class G3DR(nn.Module):
         img = lambda v, c: torch.cat(v, 1).reshape(B, H, H, c).permute(0, 3, 1, 2)
         return dict(rgb=img(rgb, 3), depth=img([x[..., None] for x in depth], 1), opacity=img([x[..., None] for x in op], 1))
 
+    def bbox(self, fov: float | None = None) -> tuple[float, float]:
+        "A cube (lo, hi) holding the region the planes describe (for meshes and density grids)."
+        c = self.cfg
+        if c.plane_frame == 'box': return (-c.box_scale, c.box_scale)
+        h = max(c.far * math.tan(math.radians(fov or c.fov) / 2), c.far - c.cam_radius, c.cam_radius - c.near)
+        return (-h, h)
+
     def forward(self, rgb, depth=None, c2w=None, K=None, **kw) -> dict:
         "Reconstruct: tri-planes from RGB(D), rendered from `c2w`, `K` (default: the canonical camera)."
         planes = self.trigen(rgb, depth)
         if c2w is None: c2w, K = canonical_camera(self.cfg, rgb.shape[0], device=rgb.device)
         return self.render(planes, c2w, K, **kw)
+
+# %% ../nbs/20_g3dr.ipynb #3b0388ce
+def frustum_coords(points: torch.Tensor,    # (B, M, 3) points in G3DR's canonical frame
+                   tan_half: torch.Tensor,  # (B,) tan(fov / 2) of each input image (B = 1: one image, any batch of points)
+                   cfg: G3DRConfig          # cam_radius, near, far
+                  ) -> torch.Tensor:        # (B, M, 3) plane coordinates; the input view's [near, far] frustum is [-1, 1]^3
+    "Frustum-aligned tri-plane coordinates: (distance to the canonical eye, image-plane y, image-plane z), each in [-1, 1] inside."
+    rel = points - points.new_tensor([-cfg.cam_radius, 0., 0.])      # canonical eye at (-R, 0, 0), looking along +x
+    zc = rel[..., 0]
+    w = (rel.norm(dim=-1) - (cfg.near + cfg.far) / 2) / ((cfg.far - cfg.near) / 2)
+    s = zc.clamp_min(1e-3) * tan_half.reshape(-1, 1)
+    q = torch.stack([w, rel[..., 1] / s, rel[..., 2] / s], -1)
+    return torch.where((zc > 1e-3)[..., None], q, torch.full_like(q, 2.0))   # behind the eye: outside the planes
+
+class FrustumTriplaneField(TriplaneField):
+    "A `TriplaneField` whose planes are indexed in the input view's frustum (`frustum_coords`) instead of a cube."
+    def __init__(self, planes, decoder, cfg: G3DRConfig, tan_half: torch.Tensor, **kw):
+        super().__init__(planes, decoder, box_scale=1.0, **kw)
+        self.cfg, self.tan_half = cfg, tan_half
+
+    def to_cube(self, points: torch.Tensor) -> torch.Tensor:   # (B, M, 3) -> (B, M, 3)
+        return frustum_coords(points, self.tan_half, self.cfg)
 
 # %% ../nbs/20_g3dr.ipynb #1d403d28
 class G3DRLosses(nn.Module):
@@ -537,7 +578,7 @@ def relative_camera(cfg: G3DRConfig, input_c2w: torch.Tensor, novel_c2w: torch.T
 
 # %% ../nbs/20_g3dr.ipynb #54cf4173
 def synthetic_g3dr_data(cfg: G3DRConfig,
-                        n_train: int = 512,      # training scenes
+                        n_train: int = 2048,     # training scenes
                         n_eval: int = 32,        # held-out scenes (their own random stream)
                         views=None,              # eval (yaw, pitch) offsets in degrees; default: synth.EVAL_VIEWS
                         seed: int = 0,
@@ -729,8 +770,8 @@ def folder_g3dr_data(data_dir, cfg: G3DRConfig,
     return train, batches
 
 def g3dr_data(data_dir, cfg: G3DRConfig, n_train: int | None = None, n_eval: int | None = None, seed: int = 0) -> tuple:
-    "(train set, eval batches) from a data folder, or the synthetic set generated in memory (512 + 32 scenes) when `data_dir` is None."
-    if data_dir is None: return synthetic_g3dr_data(cfg, 512 if n_train is None else n_train, 32 if n_eval is None else n_eval, seed=seed)
+    "(train set, eval batches) from a data folder, or the synthetic set generated in memory (2048 + 32 scenes) when `data_dir` is None."
+    if data_dir is None: return synthetic_g3dr_data(cfg, 2048 if n_train is None else n_train, 32 if n_eval is None else n_eval, seed=seed)
     return folder_g3dr_data(data_dir, cfg, n_train, n_eval)
 
 # %% ../nbs/20_g3dr.ipynb #ac884c61
@@ -773,7 +814,7 @@ def export_scene(model: G3DR, rgb: torch.Tensor, depth: torch.Tensor | None, out
     with torch.no_grad(): planes = model.trigen(img, d if cfg.use_depth_input else None)
     orbit = OrbitConfig(n_frames=n_frames, H=size or cfg.resolution, W=size or cfg.resolution, radius=cfg.cam_radius,
                         pitch=0.0, fov=float(fov or cfg.fov), yaw_start=-yaw_span / 2, yaw_span=yaw_span, near=cfg.near, far=cfg.far)
-    field, bbox = model.field(planes[:1]), (-cfg.box_scale, cfg.box_scale)
+    field, bbox = model.field(planes[:1], fov=fov), model.bbox(fov)
     with torch.no_grad():
         _, sig = density_grid(field, 32, bbox, with_rgb=False)
         thr = 10.0 if sig.min() < 10.0 < sig.max() else float(sig.quantile(0.9))   # EG3D/3DGP level, else the top decile
@@ -891,7 +932,7 @@ def cli_sample(argv: list[str] | None = None):
 # %% ../nbs/20_g3dr.ipynb #871910a2
 def run_tiny_demo(out_dir,                  # folder for the run, renders, video, mesh and metrics
                   steps: int | None = None, # training steps (default: the tiny preset's)
-                  n_train: int = 512, n_eval: int = 32,
+                  n_train: int = 2048, n_eval: int = 32,
                   threads: int | None = None,
                   seed: int = 0) -> dict:   # the metrics dict (also written as metrics.json)
     "Generate the synthetic set, train tiny G3DR (~10 CPU-minutes), write novel-view renders, a video, a mesh, metrics."
