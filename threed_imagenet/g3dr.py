@@ -318,7 +318,8 @@ class G3DR(nn.Module):
         cfg = self.cfg; H = H or cfg.resolution; B = planes.shape[0]
         o, d = get_rays(c2w, K, H, H)                                           # (B, HW, 3)
         renderer = self.renderer if self.training else self.eval_renderer
-        field = self.field(planes, sigma_scale, intrinsics_to_fov(K, H) if input_fov is None else input_fov)
+        if cfg.plane_frame == 'frustum' and input_fov is None: input_fov = intrinsics_to_fov(K, H)   # the cameras' own fov
+        field = self.field(planes, sigma_scale, input_fov)
         kc = DepthKernelConfig(cfg.s1, cfg.s2, cfg.c_min, cfg.c_max)
         N = H * H; chunk = chunk or N
         rgb, depth, op = [], [], []
@@ -597,15 +598,20 @@ def synthetic_g3dr_data(cfg: G3DRConfig,
     for i in range(0, n_eval, batch_size):
         sc = sample_scenes(range(i, min(i + batch_size, n_eval)), seed, 'eval')
         v = render_scenes(sc, R)
-        b = dict(image=v.rgb, depth=v.depth, label=v.label, camera=make_cameras(v.c2w, intrinsics_to_fov(v.K, R), R),
-                 novel_cameras=[], novel_images=[], novel_depths=[], novel_offsets=[])
+        novel = []
         for yo, po in views:
             cams = scene_cameras(sc, R, yo, po)
             nv = render_scenes(sc, R, cams)
-            b['novel_cameras'].append(make_cameras(cams['c2w'], cams['fov'], R)); b['novel_images'].append(nv.rgb)
-            b['novel_depths'].append(nv.depth); b['novel_offsets'].append((math.radians(yo), math.radians(po)))
-        batches.append(b)
+            novel.append((make_cameras(cams['c2w'], cams['fov'], R), nv.rgb, nv.depth, (math.radians(yo), math.radians(po))))
+        batches.append(_eval_batch(v.rgb, v.depth, v.label, make_cameras(v.c2w, intrinsics_to_fov(v.K, R), R), novel))
     return train, batches
+
+def _eval_batch(image, depth, label, camera,
+                novel: list  # per novel view: (cameras, images (B, 3, R, R), depths (B, 1, R, R), (yaw, pitch) offset in radians)
+               ) -> dict:    # one batch in the layout of `metrics.evaluate_novel_views`
+    "An evaluation batch: the input view and its novel views, as `evaluate_novel_views` reads them."
+    return dict(image=image, depth=depth, label=label, camera=camera, novel_cameras=[n[0] for n in novel],
+                novel_images=[n[1] for n in novel], novel_depths=[n[2] for n in novel], novel_offsets=[n[3] for n in novel])
 
 
 class RGBDSet(torch.utils.data.Dataset):
@@ -757,16 +763,13 @@ def folder_g3dr_data(data_dir, cfg: G3DRConfig,
         for a in range(0, len(ev), batch_size):
             sc = ev[a:a + batch_size]; H = sc[0]['image'].shape[-2]
             cam = lambda cs: make_cameras(st([c['c2w'] for c in cs]).float(), intrinsics_to_fov(st([c['K'] for c in cs]).float(), H), R)
-            b = dict(image=_resize_to(st([s['image'] for s in sc]), R), depth=_resize_to(st([s['depth'] for s in sc]), R, True),
-                     label=torch.tensor([s['label'] for s in sc]), camera=cam([s['camera'] for s in sc]),
-                     novel_cameras=[], novel_images=[], novel_depths=[], novel_offsets=[])
+            novel = []
             for k, v in enumerate(views):
                 nv = [s['novel'][k] for s in sc]
-                b['novel_cameras'].append(cam([x['camera'] for x in nv]))
-                b['novel_images'].append(_resize_to(st([x['image'] for x in nv]), R))
-                b['novel_depths'].append(_resize_to(st([x['depth'] for x in nv]), R, True))
-                b['novel_offsets'].append((math.radians(v['yaw']), math.radians(v['pitch'])))
-            batches.append(b)
+                novel.append((cam([x['camera'] for x in nv]), _resize_to(st([x['image'] for x in nv]), R),
+                              _resize_to(st([x['depth'] for x in nv]), R, True), (math.radians(v['yaw']), math.radians(v['pitch']))))
+            batches.append(_eval_batch(_resize_to(st([s['image'] for s in sc]), R), _resize_to(st([s['depth'] for s in sc]), R, True),
+                                       torch.tensor([s['label'] for s in sc]), cam([s['camera'] for s in sc]), novel))
     return train, batches
 
 def g3dr_data(data_dir, cfg: G3DRConfig, n_train: int | None = None, n_eval: int | None = None, seed: int = 0) -> tuple:
