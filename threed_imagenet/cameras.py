@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 import torch
-import torch.nn.functional as F
 from .core import check_shape
 
 # %% auto #0

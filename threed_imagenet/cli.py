@@ -4,7 +4,7 @@
 
 # %% ../nbs/90_cli.ipynb #536674d5
 from __future__ import annotations
-import sys, importlib
+import os, sys, importlib
 
 # %% auto #0
 __all__ = ['COMMANDS', 'resolve', 'main']
@@ -12,14 +12,14 @@ __all__ = ['COMMANDS', 'resolve', 'main']
 # %% ../nbs/90_cli.ipynb #fb177cd8
 COMMANDS = {
     # name: ("module:function", one-line help)
-    'demo':        ('threed_imagenet.g3dr:cli_demo_g3dr', 'the main job: train tiny G3DR on synthetic data; write renders, a video, a mesh, metrics'),
+    'demo':        ('threed_imagenet.methods.g3dr.demo:cli_demo', 'the main job: train tiny G3DR on synthetic data; write renders, a video, a mesh, metrics'),
     'render-demo': ('threed_imagenet.demo:cli_demo', 'fit a tri-plane to an analytic scene in seconds; write pictures, a video, a mesh'),
     'data':        ('threed_imagenet.data:cli_data', 'make the synthetic data set (synth), check a data folder (check), estimate depth (depth)'),
-    'train':       ('threed_imagenet.g3dr:cli_train', 'train a method (g3dr) with a preset (tiny | paper)'),
-    'evaluate':    ('threed_imagenet.g3dr:cli_evaluate', 'novel-view, depth and perceptual metrics of a checkpoint vs ground truth (JSON)'),
-    'render':      ('threed_imagenet.g3dr:cli_render', 'orbit videos and meshes of a checkpoint'),
-    'reconstruct': ('threed_imagenet.g3dr:cli_reconstruct', 'lift one image (+ depth) to 3D: orbit video and mesh'),
-    'sample':      ('threed_imagenet.g3dr:cli_sample', 'generate 3D scenes from class labels'),
+    'train':       ('threed_imagenet.methods.cli:cli_train', 'train a registered method (g3dr, ...) with a preset (tiny | paper)'),
+    'evaluate':    ('threed_imagenet.methods.cli:cli_evaluate', 'scores of a run against ground truth (JSON, figures)'),
+    'render':      ('threed_imagenet.methods.cli:cli_render', 'orbit videos and meshes of a run'),
+    'reconstruct': ('threed_imagenet.methods.cli:cli_reconstruct', 'lift one image (+ depth) to 3D with a run: orbit video and mesh'),
+    'sample':      ('threed_imagenet.methods.cli:cli_sample', 'generate 3D scenes from class labels with a run'),
     'image-quality': ('threed_imagenet.metrics:cli_image_quality', 'FID / KID / IS between two image sets, with the encoder named'),
     'bench':       ('threed_imagenet.bench:cli_bench', 'renderer speed and memory table'),
 }
@@ -27,7 +27,8 @@ COMMANDS = {
 def _usage() -> str:
     w = max(map(len, COMMANDS))
     rows = '\n'.join(f'  {k:<{w}}  {h}' for k, (_, h) in COMMANDS.items())
-    return f'usage: threed_imagenet <command> [options]\n\ncommands:\n{rows}\n\n`threed_imagenet <command> --help` shows the options of a command.'
+    return (f'usage: threed_imagenet <command> [options]   (or: python -m threed_imagenet <command> ...)\n\ncommands:\n{rows}\n\n'
+            '`threed_imagenet <command> --help` shows the options of a command.')
 
 def resolve(name: str):
     "The function that implements command `name`."
@@ -36,8 +37,16 @@ def resolve(name: str):
     mod, fn = COMMANDS[name][0].split(':')
     return getattr(importlib.import_module(mod), fn)
 
+def _exit_code(e: BaseException) -> int | None:
+    "2 for an error the user can fix (bad value, missing file or weights), 1 for a stopped training run, None for a bug."
+    from threed_imagenet.encoders import MissingWeightsError
+    from threed_imagenet.train import NonFiniteLossError
+    if isinstance(e, NonFiniteLossError): return 1
+    if isinstance(e, (ValueError, FileNotFoundError, NotADirectoryError, MissingWeightsError)): return 2
+    return None
+
 def main(argv: list[str] | None = None):
-    "Entry point of the `threed_imagenet` console script."
+    "Entry point of the `threed_imagenet` console script: one line and exit code 2 for user errors, no traceback."
     argv = sys.argv[1:] if argv is None else list(argv)
     if not argv or argv[0] in ('-h', '--help'):
         print(_usage()); return 0
@@ -46,5 +55,12 @@ def main(argv: list[str] | None = None):
     try: fn = resolve(argv[0])
     except ValueError as e:
         print(e, file=sys.stderr); return 2
-    rc = fn(argv[1:])                  # commands may return results for Python callers; the shell gets an exit code
+    try: rc = fn(argv[1:])             # commands may return results for Python callers; the shell gets an exit code
+    except KeyboardInterrupt:
+        print(f'threed_imagenet {argv[0]}: interrupted', file=sys.stderr); return 130
+    except Exception as e:
+        code = _exit_code(e)
+        if code is None or os.environ.get('THREED_TRACEBACK'): raise
+        print(f'threed_imagenet {argv[0]}: error: {e}', file=sys.stderr)
+        return code
     return rc if isinstance(rc, int) else 0

@@ -4,14 +4,14 @@
 
 # %% ../nbs/00_core.ipynb #88c0f033
 from __future__ import annotations
-import os, io, random, tempfile
+import os, io, random, tempfile, argparse, dataclasses
 from pathlib import Path
 import numpy as np
 import torch
 
 # %% auto #0
 __all__ = ['seed_everything', 'default_device', 'set_cpu_threads', 'check_shape', 'check_finite', 'atomic_write_bytes',
-           'atomic_save', 'setup_plotly']
+           'atomic_save', 'add_config_args', 'config_from_args', 'setup_plotly']
 
 # %% ../nbs/00_core.ipynb #8907649d
 def seed_everything(seed: int = 0  # the seed for python, numpy and torch
@@ -88,6 +88,49 @@ def atomic_save(obj, path: str | Path) -> Path:
     "`torch.save` `obj` to `path` atomically."
     buf = io.BytesIO(); torch.save(obj, buf)
     return atomic_write_bytes(path, buf.getvalue())
+
+# %% ../nbs/00_core.ipynb #4d744356
+def _auto(s: str):
+    "Parse a command-line value: none/true/false, int, float, else the string."
+    l = s.lower()
+    if l in ('none', 'null'): return None
+    if l in ('true', 'false'): return l == 'true'
+    for t in (int, float):
+        try: return t(s)
+        except ValueError: pass
+    return s
+
+def _typed(default):
+    "A parser for values of the same type as `default` (accepting 'none')."
+    def parse(s: str):
+        if s.lower() in ('none', 'null'): return None
+        return type(default)(s)
+    return parse
+
+def add_config_args(parser,                # an argparse.ArgumentParser (or argument group)
+                    cls,                   # a dataclass type, e.g. TrainConfig
+                    prefix: str = '',      # option prefix, e.g. 'model.' gives --model.base-ch
+                    skip: tuple = ()):     # field names to leave out
+    "Add a `--<prefix><field-name>` option for every field of the dataclass `cls`; return the parser."
+    for f in dataclasses.fields(cls):
+        if f.name in skip: continue
+        d = f.default if f.default is not dataclasses.MISSING else (
+            f.default_factory() if f.default_factory is not dataclasses.MISSING else None)
+        kw = dict(dest=prefix + f.name, default=argparse.SUPPRESS, help=f'default: {d!r}')
+        if isinstance(d, bool) and 'str' not in str(f.type): kw['action'] = argparse.BooleanOptionalAction
+        elif isinstance(d, (tuple, list)): kw |= dict(nargs='+', type=_typed(d[0]) if d else _auto)
+        elif isinstance(d, (int, float, str)) and not isinstance(d, bool): kw['type'] = _typed(d)
+        else: kw['type'] = _auto
+        parser.add_argument('--' + prefix + f.name.replace('_', '-'), **kw)
+    return parser
+
+def config_from_args(args,                 # the argparse.Namespace
+                     base,                 # a dataclass instance (a preset) to override
+                     prefix: str = ''):
+    "`base` with the fields that were given on the command line replaced."
+    given = {f.name: getattr(args, prefix + f.name) for f in dataclasses.fields(base) if hasattr(args, prefix + f.name)}
+    given = {k: tuple(v) if isinstance(getattr(base, k), tuple) else v for k, v in given.items()}
+    return dataclasses.replace(base, **given)
 
 # %% ../nbs/00_core.ipynb #74841132
 def setup_plotly():

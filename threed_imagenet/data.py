@@ -11,9 +11,9 @@ import torch
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['IMAGE_EXTS', 'DEPTH_EXTS', 'DEPTH_MODEL', 'DataError', 'load_image', 'load_depth', 'list_images', 'ImageDepthFolder',
-           'check_folder', 'load_depth_estimator', 'estimate_depth', 'gaussian_log_likelihood', 'select_instances',
-           'cli_data']
+__all__ = ['IMAGE_EXTS', 'DEPTH_EXTS', 'DEPTH_MODEL', 'DataError', 'load_image', 'load_depth', 'resize_image', 'resize_depth',
+           'list_images', 'ImageDepthFolder', 'check_folder', 'load_depth_estimator', 'estimate_depth',
+           'gaussian_log_likelihood', 'select_instances', 'cli_data']
 
 # %% ../nbs/07_data.ipynb #6d80baf5
 IMAGE_EXTS = ('.png', '.jpg', '.jpeg', '.webp', '.bmp', '.tif', '.tiff')
@@ -66,6 +66,26 @@ def _resize_crop(x: torch.Tensor, res: int, mode: str) -> torch.Tensor:
     x = F.interpolate(x[None], size=(h, w), **kw)[0]
     t, l = (h - res) // 2, (w - res) // 2
     return x[:, t:t + res, l:l + res]
+
+def _square(x: torch.Tensor, size: int, mode: str) -> torch.Tensor:
+    "(C, H, W) or (B, C, H, W) -> (..., size, size): shorter side to `size`, centre crop (no work if already square at size)."
+    if tuple(x.shape[-2:]) == (size, size): return x
+    if x.dim() == 3: return _resize_crop(x, size, mode)
+    return torch.stack([_resize_crop(xi, size, mode) for xi in x]) if x.shape[-1] != x.shape[-2] else \
+        F.interpolate(x, size=(size, size), **(dict(mode='bilinear', antialias=True, align_corners=False) if mode == 'bilinear' else dict(mode='nearest-exact')))
+
+def resize_image(x: torch.Tensor,    # (B, C, H, W) or (C, H, W) image (or any feature map)
+                 size: int,          # output size R
+                 clamp: bool = True  # clamp to [0, 1] (images); False for signed inputs
+                ) -> torch.Tensor:   # (..., R, R)
+    "The library's one rule for images: shorter side to R with antialiased bilinear, centre crop."
+    y = _square(x, size, 'bilinear')
+    return y.clamp(0, 1) if clamp and y is not x else y
+
+def resize_depth(x: torch.Tensor,    # (B, 1, H, W) or (1, H, W) depth map
+                 size: int) -> torch.Tensor:  # (..., R, R)
+    "The library's one rule for depth: nearest-exact (never a blend of a foreground and a background depth), centre crop."
+    return _square(x, size, 'nearest')
 
 def list_images(root: str | Path) -> list[Path]:
     "Image files under `root/<class>/`, sorted."

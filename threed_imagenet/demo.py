@@ -10,8 +10,7 @@ import torch
 from tqdm.auto import tqdm
 from .core import seed_everything, set_cpu_threads
 from .triplane import TriplaneDecoder, TriplaneField
-from .viz import OrbitConfig, export_field_assets, render_views, show_grid, depth_to_rgb
-from .cameras import spherical_camera, fov_to_intrinsics
+from .viz import OrbitConfig, export_field_assets
 
 # %% auto #0
 __all__ = ['snowman_field', 'fit_triplane', 'run_demo', 'cli_demo']

@@ -60,11 +60,11 @@ def tv_loss(x: torch.Tensor,            # (B, C, H, W), e.g. a depth map (B, 1, 
 # %% ../nbs/12_losses.ipynb #e07456af
 @lru_cache(maxsize=8)
 def _named_encoder(name: str, device: str):
-    "Load, freeze and cache a named encoder on `device`."
-    if name.startswith('lpips'):
-        return _LPIPSEncoder(name, device)
-    from threed_imagenet.encoders import load_encoder
-    enc = load_encoder(name, device=device)
+    "Load, freeze and cache a named encoder on `device` (without drawing from the global random streams)."
+    with torch.random.fork_rng(devices=[]):       # built lazily inside a training step: must not shift the step's draws
+        if name.startswith('lpips'): return _LPIPSEncoder(name, device)
+        from threed_imagenet.encoders import load_encoder
+        enc = load_encoder(name, device=device)
     for p in enc.model.parameters(): p.requires_grad_(False)
     return enc
 

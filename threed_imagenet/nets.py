@@ -5,7 +5,7 @@
 # %% ../nbs/11_nets.ipynb #c7034d12
 from __future__ import annotations
 import math
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass
 import torch
 import torch.nn as nn
 import torch.nn.functional as F

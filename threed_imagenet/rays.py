@@ -4,12 +4,10 @@
 
 # %% ../nbs/02_rays.ipynb #4ba098a7
 from __future__ import annotations
-import math
 from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 from .core import check_shape
-from .cameras import fov_to_intrinsics, look_at, spherical_camera, project_points
 
 # %% auto #0
 __all__ = ['rays_from_pixels', 'pixel_grid', 'get_rays', 'RayBundle', 'camera_rays', 'patch_ndc', 'ndc_to_pixels', 'patch_rays',

@@ -5,7 +5,7 @@
 # %% ../nbs/06_synth.ipynb #40cd7c8a
 from __future__ import annotations
 import json, math, time
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
 import torch

@@ -4,9 +4,9 @@
 
 # %% ../nbs/13_train.ipynb #3a5be640
 from __future__ import annotations
-import copy, csv, io, json, math, os, random, time, warnings
+import copy, csv, io, json, math, os, random, sys, time, warnings
 from contextlib import nullcontext
-from dataclasses import dataclass, asdict, field
+from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
 import torch
@@ -15,10 +15,11 @@ from torch.utils.data import DataLoader, Dataset, Sampler
 from tqdm.auto import tqdm
 from .core import seed_everything, atomic_write_bytes, atomic_save
 from .losses import cosine_warmup, linear_ramp
+from .viz import labelled_grid, png_bytes
 
 # %% auto #0
-__all__ = ['TrainConfig', 'TrainableMethod', 'ResumableSampler', 'make_loader', 'rng_state', 'set_rng_state', 'latest_checkpoint',
-           'load_checkpoint', 'NonFiniteLossError', 'Trainer', 'add_config_args', 'config_from_args']
+__all__ = ['TrainConfig', 'TrainableMethod', 'ResumableSampler', 'make_loader', 'step_seed', 'rng_state', 'set_rng_state',
+           'latest_checkpoint', 'load_checkpoint', 'NonFiniteLossError', 'Trainer']
 
 # %% ../nbs/13_train.ipynb #82914d35
 @dataclass
@@ -68,7 +69,8 @@ class TrainConfig:
 # %% ../nbs/13_train.ipynb #b36af6da
 class TrainableMethod(nn.Module):
     "Base class of a method: owns its networks; `forward` dispatches to `training_step` (so DDP wraps it)."
-    find_unused_parameters: bool = False   # True if some parameters get no gradient at some steps (multi-GPU DDP needs to know)
+    find_unused_parameters: bool = True    # some parameters may get no gradient at some steps (DDP then waits for none of them); False is a little faster
+    run_seed: int = 0                       # the run's seed (set by the Trainer from `TrainConfig.seed`)
 
     def training_step(self, batch, step: int, phase: str | None = None) -> dict | None:
         raise NotImplementedError("a method must implement training_step(batch, step, phase=None) -> dict with 'loss'")
@@ -88,6 +90,10 @@ class TrainableMethod(nn.Module):
     def ema_targets(self) -> nn.Module:
         "The module whose weights the EMA averages."
         return self
+
+    def shared_generator(self, step: int) -> torch.Generator:
+        "A CPU generator that is the same on every process at `step`: draw decisions all processes must share (view, phase) from it."
+        return torch.Generator().manual_seed(step_seed(self.run_seed, step, -1))
 
     @property
     def device(self) -> torch.device:
@@ -140,6 +146,10 @@ def make_loader(dataset: Dataset,          # a map-style dataset
                       persistent_workers=False, **kwargs)
 
 # %% ../nbs/13_train.ipynb #9ed3f32a
+def step_seed(seed: int, step: int, rank: int = 0) -> int:
+    "A 63-bit seed mixed from (run seed, step, process) by numpy's SeedSequence: each step's random stream depends on these only."
+    return int(np.random.SeedSequence([seed, step, rank + 1]).generate_state(1, np.uint64)[0] >> np.uint64(1))
+
 def rng_state() -> dict:
     "The global random states of python, numpy and torch (CPU and every CUDA device)."
     return {'python': random.getstate(), 'numpy': np.random.get_state(), 'torch': torch.get_rng_state(),
@@ -218,20 +228,12 @@ def _make_accelerator(cfg: TrainConfig, find_unused: bool):
         AcceleratorState._reset_state(reset_partial_state=True)   # single process: safe to start over
         return Accelerator(**kw)
 
-def _grid_png(rows: dict, n: int) -> bytes:
-    "PNG of named image batches, one row each (first `n` images, 1 or 3 channels, clamped to [0, 1])."
-    from torchvision.utils import make_grid
-    from PIL import Image
-    tiles, size = [], None
-    for name, im in rows.items():
-        im = im[:n].detach().float().cpu().clamp(0, 1)
-        if im.shape[1] == 1: im = im.expand(-1, 3, -1, -1)
-        if size is None: size = im.shape[-2:]
-        if im.shape[-2:] != size: im = torch.nn.functional.interpolate(im, size=tuple(size), mode='nearest')
-        tiles.append(torch.cat([im, im.new_ones(n - len(im), *im.shape[1:])]) if len(im) < n else im)
-    g = make_grid(torch.cat(tiles), nrow=n, padding=2, pad_value=1.)
-    buf = io.BytesIO(); Image.fromarray((g.permute(1, 2, 0) * 255).round().byte().numpy()).save(buf, format='PNG')
-    return buf.getvalue()
+def _progress_line(row: dict, step: int, steps: int) -> str:
+    "One log line for a non-terminal output: step, losses, images/s and the estimated time left."
+    eta = int((steps - step) * row['sec_per_step'])
+    losses = ' '.join(f"{k} {v:.4g}" for k, v in row.items() if k.endswith('loss'))
+    return (f"step {step}/{steps} ({100 * step / steps:.0f}%) | {losses} | {row['samples_per_sec']:.1f} img/s | "
+            f"ETA {eta // 3600}h{eta % 3600 // 60:02d}m{eta % 60:02d}s")
 
 class Trainer:
     "Trains a `TrainableMethod` on a DataLoader with one flat loop (see `fit`)."
@@ -243,7 +245,7 @@ class Trainer:
         opts, scheds = opts if isinstance(opts, tuple) else (opts, None)
         self.phases = list(opts) if isinstance(opts, dict) else [None]
         opts = opts if isinstance(opts, dict) else {None: opts}
-        self.acc = _make_accelerator(cfg, find_unused=getattr(method, 'find_unused_parameters', False) or len(self.phases) > 1)
+        self.acc = _make_accelerator(cfg, find_unused=getattr(method, 'find_unused_parameters', True) or len(self.phases) > 1)
         self.main = self.acc.is_main_process
         seed_everything(cfg.seed + self.acc.process_index)
         self.ema = None              # copied before `prepare` wraps the method (DDP, mixed-precision forward)
@@ -253,6 +255,7 @@ class Trainer:
         prepared = self.acc.prepare(method, *opts.values())
         self.model, self.opts = prepared[0], dict(zip(self.phases, prepared[1:]))
         self.method = self.acc.unwrap_model(self.model)
+        if isinstance(self.method, TrainableMethod): self.method.run_seed = cfg.seed
         if scheds is None:   # the config's schedule, as a factor of each group's initial lr
             scheds = {k: torch.optim.lr_scheduler.LambdaLR(o, lambda s: cfg.lr_at(s) / cfg.lr) for k, o in self.opts.items()}
         self.scheds = scheds if isinstance(scheds, dict) else {self.phases[0]: scheds}
@@ -357,9 +360,11 @@ class Trainer:
         "Train until `cfg.steps` (or `stop_at`); return the last logged values."
         cfg, end = self.cfg, min(self.cfg.steps, stop_at or self.cfg.steps)
         self.model.train()
-        bar = tqdm(total=cfg.steps, initial=self.step, disable=not (self.main and cfg.progress), dynamic_ncols=True)
+        tty = sys.stderr.isatty()    # a progress bar on a terminal, a line per log row in a log file
+        bar = tqdm(total=cfg.steps, initial=self.step, disable=not (self.main and cfg.progress and tty), dynamic_ncols=True)
         t0, acc_logs, counts, n_acc, last = time.time(), {}, {}, 0, {}
         while self.step < end:
+            seed_everything(step_seed(cfg.seed, self.step, self.acc.process_index))   # the step's randomness: f(seed, step, process)
             batches = [self._next_batch() for _ in range(cfg.grad_accum)]
             for phase in self.phases:
                 logs = self._run_phase(phase, batches)
@@ -378,6 +383,7 @@ class Trainer:
                 bs = getattr(self.loader, 'batch_size', None) or 1
                 row |= {'sec_per_step': dt, 'samples_per_sec': cfg.grad_accum * bs * self.acc.num_processes / max(dt, 1e-9)}
                 self._log(row); bar.set_postfix({k: f'{v:.4g}' for k, v in row.items() if 'loss' in k})
+                if self.main and cfg.progress and not tty: print(_progress_line(row, self.step, cfg.steps), flush=True)
                 t0, acc_logs, counts, n_acc = time.time(), {}, {}, 0
             if cfg.sample_every and self.step % cfg.sample_every == 0: self.save_samples()
             if self.step % cfg.ckpt_every == 0 or self.step == end: self.save_checkpoint()
@@ -423,7 +429,7 @@ class Trainer:
         finally: self.method.train(was)
         if not rows: return None
         path = self.out / 'samples' / f'step_{self.step:08d}.png'
-        atomic_write_bytes(path, _grid_png(rows, self.cfg.n_samples))
+        atomic_write_bytes(path, png_bytes(labelled_grid(rows, n=self.cfg.n_samples, scale=max(1, 96 // max(v.shape[-1] for v in rows.values())))))
         tb = self._tb()
         if tb is not None:
             for k, v in rows.items():
@@ -490,48 +496,3 @@ class Trainer:
     def close(self):
         "Flush and close the TensorBoard writer."
         if getattr(self, '_writer', None) is not None: self._writer.close(); self._writer = None
-
-# %% ../nbs/13_train.ipynb #4d744356
-def _auto(s: str):
-    "Parse a command-line value: none/true/false, int, float, else the string."
-    l = s.lower()
-    if l in ('none', 'null'): return None
-    if l in ('true', 'false'): return l == 'true'
-    for t in (int, float):
-        try: return t(s)
-        except ValueError: pass
-    return s
-
-def _typed(default):
-    "A parser for values of the same type as `default` (accepting 'none')."
-    def parse(s: str):
-        if s.lower() in ('none', 'null'): return None
-        return type(default)(s)
-    return parse
-
-def add_config_args(parser,                # an argparse.ArgumentParser (or argument group)
-                    cls,                   # a dataclass type, e.g. TrainConfig
-                    prefix: str = '',      # option prefix, e.g. 'model.' gives --model.base-ch
-                    skip: tuple = ()):     # field names to leave out
-    "Add a `--<prefix><field-name>` option for every field of the dataclass `cls`; return the parser."
-    import argparse, dataclasses
-    for f in dataclasses.fields(cls):
-        if f.name in skip: continue
-        d = f.default if f.default is not dataclasses.MISSING else (
-            f.default_factory() if f.default_factory is not dataclasses.MISSING else None)
-        kw = dict(dest=prefix + f.name, default=argparse.SUPPRESS, help=f'default: {d!r}')
-        if isinstance(d, bool) and 'str' not in str(f.type): kw['action'] = argparse.BooleanOptionalAction
-        elif isinstance(d, (tuple, list)): kw |= dict(nargs='+', type=_typed(d[0]) if d else _auto)
-        elif isinstance(d, (int, float, str)) and not isinstance(d, bool): kw['type'] = _typed(d)
-        else: kw['type'] = _auto
-        parser.add_argument('--' + prefix + f.name.replace('_', '-'), **kw)
-    return parser
-
-def config_from_args(args,                 # the argparse.Namespace
-                     base,                 # a dataclass instance (a preset) to override
-                     prefix: str = ''):
-    "`base` with the fields that were given on the command line replaced."
-    import dataclasses
-    given = {f.name: getattr(args, prefix + f.name) for f in dataclasses.fields(base) if hasattr(args, prefix + f.name)}
-    given = {k: tuple(v) if isinstance(getattr(base, k), tuple) else v for k, v in given.items()}
-    return dataclasses.replace(base, **given)

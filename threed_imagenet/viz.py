@@ -10,18 +10,18 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 from .core import check_shape, check_finite, atomic_write_bytes, setup_plotly
 from .cameras import spherical_camera, fov_to_intrinsics
 from .rays import get_rays
 from .render import Renderer, RenderConfig, render_image
 
 # %% auto #0
-__all__ = ['sphere_field', 'to_uint8', 'make_grid', 'png_bytes', 'save_grid', 'show_grid', 'colorize', 'depth_to_rgb',
-           'depth_range', 'normals_to_rgb', 'camera_points', 'normals_from_depth', 'render_views', 'OrbitConfig',
-           'orbit_cameras', 'Orbit', 'render_orbit', 'write_video', 'field_viewer', 'grid_points', 'query_field',
-           'density_grid', 'point_cloud', 'plot_point_cloud', 'Mesh', 'extract_mesh', 'face_normals', 'plot_mesh',
-           'write_ply', 'read_ply', 'write_obj', 'read_obj', 'export_field_assets', 'add_export_args',
+__all__ = ['sphere_field', 'to_uint8', 'make_grid', 'png_bytes', 'save_grid', 'labelled_grid', 'show_grid', 'colorize',
+           'depth_to_rgb', 'depth_range', 'normals_to_rgb', 'camera_points', 'normals_from_depth', 'render_views',
+           'OrbitConfig', 'orbit_cameras', 'Orbit', 'render_orbit', 'write_video', 'field_viewer', 'grid_points',
+           'query_field', 'density_grid', 'point_cloud', 'plot_point_cloud', 'Mesh', 'extract_mesh', 'face_normals',
+           'plot_mesh', 'write_ply', 'read_ply', 'write_obj', 'read_obj', 'export_field_assets', 'add_export_args',
            'export_from_args']
 
 # %% ../nbs/10_viz.ipynb #d8110a8e
@@ -81,6 +81,37 @@ def save_grid(images: torch.Tensor, # (B, C, H, W) in [0, 1]
               ncols: int | None = None, pad: int = 2, pad_value: float = 1.0) -> Path:
     "Write the `make_grid` of `images` to `path` as a PNG (pixel-exact, no axes)."
     return atomic_write_bytes(path, png_bytes(make_grid(images, ncols, pad, pad_value)))
+
+# %% ../nbs/10_viz.ipynb #c9187584
+def _text(draw, xy, s: str, fill=(0, 0, 0)):
+    "Draw `s` at `xy` with PIL's built-in font."
+    draw.text(xy, s, fill=fill, font=ImageFont.load_default())
+
+def labelled_grid(rows: dict,                  # {row name: (B, C, H, W) in [0, 1], C in {1, 3}}; rows of unequal size are resized
+                  col_labels: list | None = None,  # one name per column
+                  n: int | None = None,        # columns (default: the longest row); shorter rows are padded white
+                  scale: int = 1,              # integer upscaling of every tile (nearest)
+                  pad: int = 2,                # pixels between tiles
+                  label_width: int | None = None  # pixels for the row names (default: from the longest name)
+                 ) -> torch.Tensor:            # (3, H', W') in [0, 1]
+    "Named rows of images on a white canvas, row names on the left, column names on top."
+    if not rows: raise ValueError("`rows` is empty; pass {name: images}")
+    ims = {k: x[:n].detach().float().cpu().clamp(0, 1) for k, x in rows.items()}
+    n = n or max(len(x) for x in ims.values())
+    H, W = next(iter(ims.values())).shape[-2:]
+    h, w = H * scale, W * scale
+    lw = label_width if label_width is not None else 7 * max(len(k) for k in ims) + 8
+    top = 14 if col_labels else 0
+    canvas = Image.new('RGB', (lw + n * (w + pad) + pad, top + len(ims) * (h + pad) + pad), (255, 255, 255))
+    draw = ImageDraw.Draw(canvas)
+    for c, name in enumerate(col_labels or []): _text(draw, (lw + pad + c * (w + pad), 2), str(name)[: max(1, w // 6)])
+    for r, (name, x) in enumerate(ims.items()):
+        y0 = top + pad + r * (h + pad)
+        _text(draw, (4, y0 + h // 2 - 6), name)
+        if x.shape[-2:] != (H, W): x = F.interpolate(x, size=(H, W), mode='nearest')
+        for c, im in enumerate(to_uint8(x)):
+            canvas.paste(Image.fromarray(im).resize((w, h), Image.NEAREST), (lw + pad + c * (w + pad), y0))
+    return torch.from_numpy(np.asarray(canvas).copy()).permute(2, 0, 1).float() / 255
 
 # %% ../nbs/10_viz.ipynb #81d1bf64
 def show_grid(images: torch.Tensor,        # (B, C, H, W) in [0, 1]

@@ -1,0 +1,1 @@
+"""Methods: one sub-package per method, listed in `methods.registry`."""
