@@ -9,11 +9,16 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
+from PIL import Image
+from tqdm.auto import tqdm
+from .core import atomic_write_bytes
+from .synth import check_synth, cli_data as cli_synth
+from .encoders import load_encoder, image_features, load_depth_estimator, DEPTH_MODEL, MissingWeightsError
 
 # %% auto #0
-__all__ = ['IMAGE_EXTS', 'DEPTH_EXTS', 'DEPTH_MODEL', 'DataError', 'load_image', 'load_depth', 'resize_image', 'resize_depth',
-           'list_images', 'ImageDepthFolder', 'check_folder', 'load_depth_estimator', 'estimate_depth',
-           'gaussian_log_likelihood', 'select_instances', 'cli_data']
+__all__ = ['IMAGE_EXTS', 'DEPTH_EXTS', 'DataError', 'load_image', 'load_depth', 'square_crop', 'resize_image', 'resize_depth',
+           'load_rgbd', 'list_images', 'read_selection', 'ImageDepthFolder', 'check_folder', 'disparity_to_depth',
+           'estimate_depth', 'gaussian_log_likelihood', 'select_instances', 'select_folder', 'cli_data']
 
 # %% ../nbs/07_data.ipynb #6d80baf5
 IMAGE_EXTS = ('.png', '.jpg', '.jpeg', '.webp', '.bmp', '.tif', '.tiff')
@@ -23,11 +28,10 @@ class DataError(ValueError):
     "A data file that cannot be used; the message names the file and says what to do."
 
 def _open(path: Path):
-    from PIL import Image
     try:
         im = Image.open(path); im.load(); return im
-    except FileNotFoundError: raise DataError(f"{path}: file not found")
-    except Exception as e: raise DataError(f"{path}: unreadable or truncated image ({type(e).__name__}: {e}); re-download or delete it")
+    except FileNotFoundError: raise DataError(f"{path}: file not found") from None
+    except Exception as e: raise DataError(f"{path}: unreadable or truncated image ({type(e).__name__}: {e}); re-download or delete it") from None
 
 def load_image(path: str | Path) -> torch.Tensor:  # (3, H, W) float in [0, 1]
     "An image file as RGB floats: grayscale repeated, alpha composited on white, 16-bit scaled by 1/65535."
@@ -36,62 +40,97 @@ def load_image(path: str | Path) -> torch.Tensor:  # (3, H, W) float in [0, 1]
         a = np.asarray(im).astype(np.float32) / 65535.; a = np.repeat(a[..., None], 3, -1)
     else:
         if im.mode in ('RGBA', 'LA') or (im.mode == 'P' and 'transparency' in im.info):
-            from PIL import Image
             im = im.convert('RGBA'); bg = Image.new('RGBA', im.size, (255, 255, 255, 255)); im = Image.alpha_composite(bg, im)
         a = np.asarray(im.convert('RGB')).astype(np.float32) / 255.
     return torch.from_numpy(np.ascontiguousarray(a)).permute(2, 0, 1)
 
-def load_depth(path: str | Path, scale: float = 1.0) -> torch.Tensor:  # (1, H, W) float
-    "A depth map: .npy (float, as stored) or a 16/8-bit image divided by 65535/255; times `scale`."
+def load_depth(path: str | Path,
+               scale: float = 1.0  # multiplies the map (integers are first divided by 65535 or 255)
+              ) -> torch.Tensor:   # (1, H, W) float
+    "A depth map from .npy (float) or a 16/8-bit single-channel image (or grayscale saved as RGB)."
     path = Path(path)
     if path.suffix == '.npy':
         try: a = np.load(path).astype(np.float32)
-        except FileNotFoundError: raise DataError(f"{path}: file not found")
-        except Exception as e: raise DataError(f"{path}: unreadable .npy depth ({type(e).__name__}: {e})")
+        except FileNotFoundError: raise DataError(f"{path}: file not found") from None
+        except Exception as e: raise DataError(f"{path}: unreadable .npy depth ({type(e).__name__}: {e}); rewrite it with np.save") from None
         if a.ndim == 3 and 1 in (a.shape[0], a.shape[-1]): a = a.reshape(a.shape[1:] if a.shape[0] == 1 else a.shape[:2])
-        if a.ndim != 2: raise DataError(f"{path}: depth must be a 2-D map, got shape {a.shape}")
+        if a.ndim != 2: raise DataError(f"{path}: depth must be a 2-D map, got shape {a.shape}; save one (H, W) array per image")
         return torch.from_numpy(a)[None] * scale
-    im = _open(path)
-    a = np.asarray(im)
-    if a.ndim == 3: raise DataError(f"{path}: depth must be a single-channel image, got {a.shape[-1]} channels (mode {im.mode})")
-    a = a.astype(np.float32) / (65535. if a.dtype in (np.uint16, np.int32) or a.max() > 255 else 255.)
-    return torch.from_numpy(a)[None] * scale
+    im = _open(path); a = np.asarray(im)
+    if a.ndim == 3:
+        if a.shape[-1] in (3, 4) and (a[..., :3] == a[..., :1]).all(): a = a[..., 0]   # grayscale saved as RGB(A)
+        else: raise DataError(f"{path}: depth must be a single-channel image, got {a.shape[-1]} channels (mode {im.mode}); save the raw depth, not a colour map")
+    big = a.dtype in (np.uint16, np.int32) or a.max() > 255
+    a = a.astype(np.float32)
+    return torch.from_numpy(a)[None] * (scale / (65535. if big else 255.))
 
 # %% ../nbs/07_data.ipynb #70cc7385
-def _resize_crop(x: torch.Tensor, res: int, mode: str) -> torch.Tensor:
-    "Resize the shorter side of (C, H, W) to `res` and centre-crop to (C, res, res)."
-    C, H, W = x.shape; s = res / min(H, W)
-    h, w = max(res, round(H * s)), max(res, round(W * s))
-    kw = dict(mode='bilinear', antialias=True, align_corners=False) if mode == 'bilinear' else dict(mode='nearest-exact')
-    x = F.interpolate(x[None], size=(h, w), **kw)[0]
-    t, l = (h - res) // 2, (w - res) // 2
-    return x[:, t:t + res, l:l + res]
+def square_crop(x: torch.Tensor  # (..., H, W)
+               ) -> torch.Tensor:  # (..., s, s) with s = min(H, W), centred
+    "The centred square crop of an image or depth map (any leading dims)."
+    H, W = x.shape[-2:]; s = min(H, W); t, l = (H - s) // 2, (W - s) // 2
+    return x[..., t:t + s, l:l + s]
 
-def _square(x: torch.Tensor, size: int, mode: str) -> torch.Tensor:
-    "(C, H, W) or (B, C, H, W) -> (..., size, size): shorter side to `size`, centre crop (no work if already square at size)."
-    if tuple(x.shape[-2:]) == (size, size): return x
-    if x.dim() == 3: return _resize_crop(x, size, mode)
-    return torch.stack([_resize_crop(xi, size, mode) for xi in x]) if x.shape[-1] != x.shape[-2] else \
-        F.interpolate(x, size=(size, size), **(dict(mode='bilinear', antialias=True, align_corners=False) if mode == 'bilinear' else dict(mode='nearest-exact')))
+def _resize(x, size, kw):
+    if x.ndim not in (3, 4): raise ValueError(f"expected (C, H, W) or (B, C, H, W), got shape {tuple(x.shape)}")
+    hw = (size, size) if isinstance(size, int) else tuple(size)
+    if len(hw) != 2 or min(hw) < 1: raise ValueError(f"size={size!r} must be a positive int or an (h, w) pair")
+    if isinstance(size, int): x = square_crop(x)
+    if tuple(x.shape[-2:]) == hw: return x
+    y = F.interpolate(x[None] if x.ndim == 3 else x, size=hw, **kw)
+    return y[0] if x.ndim == 3 else y
 
-def resize_image(x: torch.Tensor,    # (B, C, H, W) or (C, H, W) image (or any feature map)
-                 size: int,          # output size R
-                 clamp: bool = True  # clamp to [0, 1] (images); False for signed inputs
-                ) -> torch.Tensor:   # (..., R, R)
-    "The library's one rule for images: shorter side to R with antialiased bilinear, centre crop."
-    y = _square(x, size, 'bilinear')
+def resize_image(x: torch.Tensor,   # (C, H, W) or (B, C, H, W) image in [0, 1] (or any feature map, with clamp=False)
+                 size,              # R: centre square crop, then R x R; or (h, w): exactly that shape
+                 clamp: bool = True # clamp to [0, 1] (images); False for signed inputs
+                ) -> torch.Tensor:
+    "The library's one rule for images: antialiased bilinear (a square crop first for an integer size)."
+    y = _resize(x.float(), size, dict(mode='bilinear', antialias=True, align_corners=False))
     return y.clamp(0, 1) if clamp and y is not x else y
 
-def resize_depth(x: torch.Tensor,    # (B, 1, H, W) or (1, H, W) depth map
-                 size: int) -> torch.Tensor:  # (..., R, R)
-    "The library's one rule for depth: nearest-exact (never a blend of a foreground and a background depth), centre crop."
-    return _square(x, size, 'nearest')
+def resize_depth(x: torch.Tensor,   # (1, H, W) or (B, 1, H, W) depth (or any map that must not be blended)
+                 size               # R: centre square crop, then R x R; or (h, w): exactly that shape
+                ) -> torch.Tensor:
+    "The library's one rule for depth: nearest-exact, so every output value is an input value (no fore/background blends)."
+    return _resize(x, size, dict(mode='nearest-exact'))
 
+def load_rgbd(image: str | Path,               # image file
+              depth: str | Path | None = None, # its depth map (None: image only)
+              size: int | None = None,         # square output size R (None: keep the square crop's size)
+              depth_scale: float = 1.0         # see `load_depth`
+             ) -> tuple:                       # image (3, R, R), depth (1, R, R) or None
+    "An image and its depth map, centre-cropped to a square and resized by the one rule for each."
+    img = load_image(image)
+    dep = None if depth is None else load_depth(depth, depth_scale)
+    if dep is not None and dep.shape[-2:] != img.shape[-2:]:
+        raise DataError(f"{depth}: depth size {tuple(dep.shape[-2:])} differs from image {image} size {tuple(img.shape[-2:])}; "
+                        "re-create the depth map from this image")
+    img = square_crop(img); dep = None if dep is None else square_crop(dep)
+    if size is not None: img, dep = resize_image(img, size), (None if dep is None else resize_depth(dep, size))
+    return img, dep
+
+# %% ../nbs/07_data.ipynb #bf19f109
 def list_images(root: str | Path) -> list[Path]:
     "Image files under `root/<class>/`, sorted."
     root = Path(root)
-    if not root.is_dir(): raise DataError(f"{root}: not a folder (expected images/<class>/<name>.<ext>)")
+    if not root.is_dir(): raise DataError(f"{root}: not a folder; pass the folder that holds images/<class>/<name>.<ext> (or its images/ root)")
     return sorted(p for p in root.rglob('*') if p.suffix.lower() in IMAGE_EXTS and p.is_file())
+
+def _depth_meta(depth_root: Path | None, images_root: Path) -> tuple:  # -> (depth of one 16-bit step or None, its file)
+    dm, sm = (depth_root/'meta.json' if depth_root else None), images_root.parent/'meta.json'
+    if dm is not None and dm.is_file():
+        m = json.loads(dm.read_text())
+        if m.get('kind', 'depth') != 'depth':
+            raise DataError(f"{dm}: kind={m.get('kind')!r}, but training reads depth (larger = farther); re-run `threed_imagenet data depth`")
+        return m['scale'], dm
+    if sm.is_file() and 'depth_encoding' in (m := json.loads(sm.read_text())): return m['depth_encoding']['scale'], sm
+    return None, None
+
+def read_selection(path: str | Path) -> set:
+    "The image paths (relative to the images root, posix) listed in a selection file; '#' lines are comments."
+    path = Path(path)
+    if not path.is_file(): raise DataError(f"{path}: selection file not found; write it with `threed_imagenet data select --data DIR`")
+    return {l.strip() for l in path.read_text().splitlines() if l.strip() and not l.startswith('#')}
 
 class ImageDepthFolder(torch.utils.data.Dataset):
     "Class-per-folder images with a parallel folder of depth maps -> dict(image (3,R,R), depth (1,R,R), label, path)."
@@ -99,22 +138,30 @@ class ImageDepthFolder(torch.utils.data.Dataset):
                  images: str | Path,          # root of images/<class>/<name>.<ext>
                  depth: str | Path | None = None,  # root of depth/<class>/<name>.<png|npy|tif>; None: images only
                  res: int = 64,               # output size R
-                 depth_scale: float | None = None,  # depth = stored value * scale; default: from a synthetic meta.json, else 1
-                 classes: list | None = None  # class names in label order; default: classes.json beside `images` or sorted folders
+                 depth_scale: float | None = None,  # `load_depth` scale; default: from metadata (see above), else 1
+                 classes: list | None = None, # class names in label order; default: classes.json beside `images` or sorted folders
+                 selection: str | Path | bool | None = None  # None: selected.txt beside `images` if present; True: it must be; False: all; a path
                 ):
         self.root, self.depth_root, self.res = Path(images), (Path(depth) if depth else None), res
         self.files = list_images(self.root)
-        if not self.files: raise DataError(f"{self.root}: no images ({', '.join(IMAGE_EXTS)}) under <class>/ folders")
+        if not self.files: raise DataError(f"{self.root}: no images ({', '.join(IMAGE_EXTS)}) under <class>/ folders; put them in {self.root}/<class>/")
+        default = self.root.parent/'selected.txt'
+        sel = default if selection in (None, True) else selection            # True: the default file must exist
+        self.selection = None if sel is False or (selection is None and not default.is_file()) else Path(sel)
+        if self.selection is not None:
+            keep = read_selection(self.selection)
+            have = {f.relative_to(self.root).as_posix(): f for f in self.files}
+            if missing := sorted(keep - have.keys()):
+                raise DataError(f"{self.selection}: lists {len(missing)} image(s) not under {self.root}, e.g. {missing[0]}; "
+                                "re-run `threed_imagenet data select` on this folder")
+            self.files = [have[k] for k in sorted(keep)]
         cj, mj = self.root.parent/'classes.json', self.root.parent/'meta.json'
         if classes is None and cj.is_file(): classes = json.loads(cj.read_text())
         if classes is None and mj.is_file(): classes = json.loads(mj.read_text()).get('classes')   # a synthetic set
         self.classes = list(classes or sorted({p.relative_to(self.root).parts[0] for p in self.files}))
         self.class_to_idx = {c: i for i, c in enumerate(self.classes)}
-        if depth_scale is None:
-            meta = self.root.parent/'meta.json'
-            # the synthetic set stores t = png * scale; load_depth already divides 16-bit values by 65535
-            depth_scale = json.loads(meta.read_text()).get('depth_encoding', {}).get('scale', 1 / 65535) * 65535 if meta.is_file() else 1.0
-        self.depth_scale = depth_scale
+        step = _depth_meta(self.depth_root, self.root)[0] if depth_scale is None else None
+        self.depth_scale = depth_scale if depth_scale is not None else (1. if step is None else step * 65535)  # 16-bit maps
 
     def save_classes(self, path: str | Path | None = None) -> Path:
         "Write the class list (label order) as JSON, by default as classes.json beside the images folder."
@@ -130,19 +177,16 @@ class ImageDepthFolder(torch.utils.data.Dataset):
 
     def label(self, img: Path) -> int:
         c = img.relative_to(self.root).parts[0]
-        if c not in self.class_to_idx: raise DataError(f"{img}: class folder {c!r} is not in the class list {self.classes[:5]}...")
+        if c not in self.class_to_idx: raise DataError(f"{img}: class folder {c!r} is not in the class list {self.classes[:5]}...; delete classes.json or pass classes=")
         return self.class_to_idx[c]
 
     def __len__(self): return len(self.files)
 
     def __getitem__(self, i: int) -> dict:
-        f = self.files[i]; img = load_image(f)
-        out = dict(image=_resize_crop(img, self.res, 'bilinear').clamp(0, 1), label=self.label(f), path=str(f))
-        if self.depth_root is not None:
-            dp = self.depth_path(f); dep = load_depth(dp, self.depth_scale)
-            if dep.shape[-2:] != img.shape[-2:]:
-                raise DataError(f"{dp}: depth size {tuple(dep.shape[-2:])} differs from image {f} size {tuple(img.shape[-2:])}")
-            out['depth'] = _resize_crop(dep, self.res, 'nearest')
+        f = self.files[i]
+        img, dep = load_rgbd(f, None if self.depth_root is None else self.depth_path(f), self.res, self.depth_scale)
+        out = dict(image=img, label=self.label(f), path=str(f))
+        if dep is not None: out['depth'] = dep
         return out
 
 # %% ../nbs/07_data.ipynb #8bb6b2b3
@@ -150,8 +194,7 @@ def check_folder(images: str | Path,            # images/<class>/... root
                  depth: str | Path | None = None,  # depth/<class>/... root (None: images only)
                  progress: bool = False) -> list[str]:
     "All problems of an image(+depth) folder: unreadable files, missing depth maps, size mismatches."
-    from tqdm.auto import tqdm
-    try: ds = ImageDepthFolder(images, depth)
+    try: ds = ImageDepthFolder(images, depth, selection=False)
     except DataError as e: return [str(e)]
     probs = []
     for f in tqdm(ds.files, disable=not progress, desc='check'):
@@ -166,33 +209,36 @@ def check_folder(images: str | Path,            # images/<class>/... root
     return probs
 
 # %% ../nbs/07_data.ipynb #004131fd
-DEPTH_MODEL = 'depth-anything/Depth-Anything-V2-Small-hf'
+def disparity_to_depth(disp: torch.Tensor,    # (..., H, W) relative disparity (larger = nearer)
+                       max_ratio: float = 20. # farthest depth kept, in units of the nearest point's depth
+                      ) -> torch.Tensor:      # (..., H, W) depth in [1, max_ratio] (1 = the nearest point)
+    "Depth from a relative disparity map, shift taken as 0: d_max / max(disp, d_max / max_ratio)."
+    if not max_ratio > 1: raise ValueError(f"max_ratio={max_ratio} must be > 1")
+    dmax = disp.flatten(-2).amax(-1)[..., None, None].clamp_min(1e-12)
+    return dmax / torch.maximum(disp, dmax / max_ratio)
 
-def load_depth_estimator(model: str = DEPTH_MODEL, device=None):
-    "A transformers depth-estimation pipeline; a clear error when transformers or the weights are missing."
-    try:
-        from transformers import pipeline
-    except ImportError as e:
-        raise RuntimeError("monocular depth needs the `transformers` package: pip install 'threed_imagenet[depth]'") from e
-    try:
-        return pipeline('depth-estimation', model=model, device=device)
-    except Exception as e:
-        raise RuntimeError(f"depth estimator weights {model!r} are not available ({type(e).__name__}). Download them once "
-                           f"with network access (`huggingface-cli download {model}`, or run this command without "
-                           f"HF_HUB_OFFLINE=1), or pass --model PATH to a local copy.") from e
+def _pipeline_estimator(model):
+    pipe = load_depth_estimator(model)
+    return lambda im: np.asarray(pipe(im)['predicted_depth'].squeeze(), dtype=np.float32)
 
-def estimate_depth(images: str | Path, out: str | Path, model: str = DEPTH_MODEL, progress: bool = True) -> int:
-    "Write a 16-bit depth PNG (0 near .. 65535 far, relative) for every image under `images`, mirroring its tree."
-    from tqdm.auto import tqdm
-    from PIL import Image
+def estimate_depth(images: str | Path, out: str | Path, model: str = DEPTH_MODEL, progress: bool = True,
+                   max_ratio: float = 20.,       # D: depth range kept (see above)
+                   estimator=None                # callable PIL image -> disparity (h, w); default: the `model` pipeline
+                  ) -> int:
+    "Write a 16-bit depth PNG (depth = integer * max_ratio / 65535, nearest point = 1) per image, mirroring the tree; and out/meta.json."
     images, out = Path(images), Path(out)
     files = list_images(images)
-    pipe = load_depth_estimator(model)
+    est = estimator or _pipeline_estimator(model)
     for f in tqdm(files, desc='depth', disable=not progress):
-        disp = np.asarray(pipe(Image.open(f).convert('RGB'))['predicted_depth'].squeeze(), dtype=np.float32)
-        d = disp.max() - disp; d = d / max(float(d.max()), 1e-8)                       # relative depth in [0, 1]
+        disp = torch.from_numpy(np.asarray(est(Image.open(f).convert('RGB')), dtype=np.float32))[None]
+        size = Image.open(f).size[::-1]
+        depth = disparity_to_depth(resize_depth(disp, size), max_ratio)[0]      # at the image's size (one rule)
         dst = (out/f.relative_to(images)).with_suffix('.png'); dst.parent.mkdir(parents=True, exist_ok=True)
-        Image.fromarray((d * 65535).round().astype(np.uint16)).save(dst)
+        Image.fromarray((depth / max_ratio * 65535).round().clamp(0, 65535).numpy().astype(np.uint16)).save(dst)
+    meta = dict(kind='depth', format='uint16 png', scale=max_ratio / 65535, model=model if estimator is None else 'custom',
+                meaning='relative z-depth = png * scale; 1 = the nearest point of each image (disparity shift taken as 0), '
+                        f'clipped at {max_ratio}')
+    atomic_write_bytes(out/'meta.json', json.dumps(meta, indent=1).encode())
     return len(files)
 
 # %% ../nbs/07_data.ipynb #ac0578f8
@@ -202,10 +248,11 @@ def gaussian_log_likelihood(features: torch.Tensor,  # (N, D)
                            ) -> torch.Tensor:        # (N,) log N(f | mu_c, Sigma_c + reg I) up to a per-class constant
     "Log-likelihood of each feature under its class's regularised Gaussian."
     f = features.double(); out = torch.empty(len(f), dtype=torch.float64)
+    lam = reg * max(float(f.var(0).mean()) if len(f) > 1 else 1., 1e-12)
     for c in labels.unique():
         m = labels == c; x = f[m]; mu = x.mean(0)
         cov = torch.cov(x.T) if len(x) > 1 else torch.zeros(f.shape[1], f.shape[1], dtype=f.dtype)
-        cov = cov + reg * max(float(f.var(0).mean()), 1e-12) * torch.eye(f.shape[1], dtype=f.dtype)
+        cov = cov + lam * torch.eye(f.shape[1], dtype=f.dtype)
         dist = torch.distributions.MultivariateNormal(mu, covariance_matrix=cov)
         out[m] = dist.log_prob(x)
     return out.float()
@@ -222,13 +269,32 @@ def select_instances(features: torch.Tensor, labels: torch.Tensor, keep: float =
     return mask
 
 # %% ../nbs/07_data.ipynb #b3d4d06b
+def select_folder(data: str | Path,        # a folder holding images/<class>/... (or the images root itself)
+                  keep: float = 1 / 3,     # fraction kept per class (3DGP App. B: 1/3)
+                  encoder: str = 'offline',  # feature network (`encoders.load_encoder` name)
+                  res: int = 64,           # images are read at res x res for the encoder
+                  out: str | Path | None = None,  # default DIR/selected.txt
+                  batch_size: int = 100, progress: bool = True) -> Path:
+    "3DGP instance selection on a folder: write the kept images (relative to images/) to DIR/selected.txt."
+    root = Path(data); images = root/'images' if (root/'images').is_dir() else root
+    ds = ImageDepthFolder(images, None, res, selection=False)
+    enc = load_encoder(encoder)
+    batches = (torch.stack([ds[i]['image'] for i in range(a, min(a + batch_size, len(ds)))]) for a in range(0, len(ds), batch_size))
+    feats = image_features(batches, enc, 'embed', progress=progress)
+    labels = torch.tensor([ds.label(f) for f in ds.files])
+    mask = select_instances(feats, labels, keep)
+    out = Path(out or images.parent/'selected.txt')
+    kept = [f.relative_to(images).as_posix() for f, k in zip(ds.files, mask) if k]
+    head = f"# 3DGP instance selection (App. B): {len(kept)} of {len(ds)} images, keep={keep:.4g} per class, encoder={enc.name}, res={res}"
+    return atomic_write_bytes(out, ('\n'.join([head] + kept) + '\n').encode())
+
+# %% ../nbs/07_data.ipynb #c9b9d853
 def cli_data(argv: list | None = None):
-    "threed_imagenet data synth|check|depth ..."
-    from threed_imagenet import synth
+    "threed_imagenet data synth|check|depth|select ..."
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv and argv[0] == 'synth': return synth.cli_data(argv)
-    ap = argparse.ArgumentParser(prog='threed_imagenet data',
-                                 description='data sets: `synth` (see `data synth --help`), `check DIR`, `depth --images DIR --out DIR`')
+    if argv and argv[0] == 'synth': return cli_synth(argv)
+    ap = argparse.ArgumentParser(prog='threed_imagenet data', description='data sets: `synth` (see `data synth --help`), '
+                                 '`check DIR`, `depth --images DIR --out DIR`, `select --data DIR --keep 0.333`')
     sub = ap.add_subparsers(dest='cmd', required=True)
     sub.add_parser('synth', help='render the synthetic data set (options: data synth --help)')
     c = sub.add_parser('check', help='list all problems of a data folder at once')
@@ -237,10 +303,17 @@ def cli_data(argv: list | None = None):
     dp = sub.add_parser('depth', help='monocular depth maps for a folder of images (needs transformers + weights)')
     dp.add_argument('--images', required=True); dp.add_argument('--out', required=True)
     dp.add_argument('--model', default=DEPTH_MODEL, help=f'transformers depth model (default {DEPTH_MODEL})')
+    dp.add_argument('--max-ratio', type=float, default=20., help='farthest depth kept, in units of the nearest (default 20)')
+    se = sub.add_parser('select', help='3DGP instance selection: write DIR/selected.txt, which training then reads')
+    se.add_argument('--data', required=True, help='folder holding images/<class>/...')
+    se.add_argument('--keep', type=float, default=1 / 3, help='fraction kept per class (default 1/3, 3DGP App. B)')
+    se.add_argument('--encoder', default='offline', help="feature network: 'offline' (shipped), 'inception_v3', 'resnet50', ...")
+    se.add_argument('--size', type=int, default=64, help='image size fed to the encoder (default 64)')
+    se.add_argument('--out', default=None, help='selection file (default DIR/selected.txt)')
     a = ap.parse_args(argv)
     if a.cmd == 'check':
         root = Path(a.dir)
-        if (root/'meta.json').is_file(): probs = synth.check_synth(root)
+        if (root/'meta.json').is_file(): probs = check_synth(root)
         else:
             images = root/'images' if (root/'images').is_dir() else root
             depth = a.depth or (root/'depth' if (root/'depth').is_dir() else None)
@@ -248,8 +321,11 @@ def cli_data(argv: list | None = None):
         for p in probs: print(p)
         print(f'{len(probs)} problem(s) in {root}')
         return 1 if probs else 0
-    try: n = estimate_depth(a.images, a.out, a.model)
-    except (RuntimeError, DataError) as e:
-        print(f'threed_imagenet data depth: {e}', file=sys.stderr); return 2
-    print(f'wrote {n} depth maps to {a.out}')
+    try:
+        if a.cmd == 'depth':
+            n = estimate_depth(a.images, a.out, a.model, max_ratio=a.max_ratio); print(f'wrote {n} depth maps to {a.out}')
+        else:
+            p = select_folder(a.data, a.keep, a.encoder, a.size, a.out); print(p.read_text().splitlines()[0][2:], '->', p)
+    except (MissingWeightsError, ValueError) as e:
+        print(f'threed_imagenet data {a.cmd}: {e}', file=sys.stderr); return 2
     return 0

@@ -8,17 +8,17 @@ import os, json, math, time
 from dataclasses import dataclass, field, asdict
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .core import check_shape, check_finite, seed_everything
+from .core import check_shape, seed_everything
 
 # %% auto #0
-__all__ = ['OFFLINE_WEIGHTS', 'ENCODERS', 'OfflineEncoderConfig', 'OfflineEncoder', 'assets_dir', 'save_offline_encoder',
-           'load_offline_encoder', 'MissingWeightsError', 'Encoder', 'load_encoder', 'image_features', 'augment',
-           'accuracy', 'train_offline_encoder']
+__all__ = ['OFFLINE_WEIGHTS', 'ENCODERS', 'LPIPS_BACKBONES', 'DEPTH_MODEL', 'OfflineEncoderConfig', 'OfflineEncoder',
+           'assets_dir', 'save_offline_encoder', 'load_offline_encoder', 'MissingWeightsError', 'Encoder',
+           'load_encoder', 'load_lpips', 'load_depth_estimator', 'image_features', 'augment', 'accuracy',
+           'train_offline_encoder']
 
 # %% ../nbs/08_encoder.ipynb #02e1bedc
 @dataclass
@@ -223,6 +223,46 @@ def _load_state(path):
         return load_file(str(path))
     sd = torch.load(path, map_location='cpu', weights_only=True)
     return sd.get('state_dict', sd) if isinstance(sd, dict) else sd
+
+# %% ../nbs/08_encoder.ipynb #187a98cf
+LPIPS_BACKBONES = {'vgg': 'vgg16-397923af.pth', 'alex': 'alexnet-owt-7be5be79.pth'}  # torchvision ImageNet weight files
+_LPIPS_CACHE = {}
+
+def load_lpips(net: str = 'vgg',                  # 'vgg' or 'alex'
+               pretrained_backbone: bool = True   # False: random backbone (tests of the plumbing only)
+              ) -> nn.Module:
+    "The `lpips` package's LPIPS network (eval mode, frozen, cached); a clear error when the backbone weights are missing."
+    key = (net, pretrained_backbone)
+    if key in _LPIPS_CACHE: return _LPIPS_CACHE[key]
+    if net not in LPIPS_BACKBONES: raise ValueError(f"net={net!r} is not an LPIPS backbone; use 'vgg' or 'alex'")
+    ck = Path(torch.hub.get_dir()) / 'checkpoints' / LPIPS_BACKBONES[net]
+    hint = (f"LPIPS-{net} needs torchvision's ImageNet {net} weights: put {LPIPS_BACKBONES[net]} in {ck.parent} "
+            f"(download.pytorch.org/models/{LPIPS_BACKBONES[net]}), or run once with internet; "
+            f"or choose the offline perceptual metric net='lpips-offline-encoder' (a different, clearly named metric)")
+    offline = os.environ.get('HF_HUB_OFFLINE') == '1' or os.environ.get('THREED_OFFLINE') == '1'
+    if pretrained_backbone and not ck.exists() and offline: raise MissingWeightsError(hint)
+    import lpips
+    try: model = lpips.LPIPS(net=net, pnet_rand=not pretrained_backbone, verbose=False).eval()
+    except Exception as e: raise MissingWeightsError(f"{hint} ({type(e).__name__}: {str(e)[:200]})") from e
+    for p in model.parameters(): p.requires_grad_(False)
+    _LPIPS_CACHE[key] = model
+    return model
+
+# %% ../nbs/08_encoder.ipynb #25c99371
+DEPTH_MODEL = 'depth-anything/Depth-Anything-V2-Small-hf'
+
+def load_depth_estimator(model: str = DEPTH_MODEL, device=None):
+    "A transformers depth-estimation pipeline; a clear error when transformers or the weights are missing."
+    try:
+        from transformers import pipeline
+    except ImportError as e:
+        raise MissingWeightsError("monocular depth needs the `transformers` package: pip install 'threed_imagenet[depth]'") from e
+    try:
+        return pipeline('depth-estimation', model=model, device=device)
+    except Exception as e:
+        raise MissingWeightsError(f"depth estimator weights {model!r} are not available ({type(e).__name__}). Download them once "
+                                  f"with network access (`huggingface-cli download {model}`, or run this command without "
+                                  f"HF_HUB_OFFLINE=1), or pass --model PATH to a local copy.") from e
 
 # %% ../nbs/08_encoder.ipynb #360436dd
 @torch.no_grad()

@@ -10,6 +10,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from .core import check_shape
+from .encoders import load_encoder, load_lpips
 
 # %% auto #0
 __all__ = ['squared_error', 'l1_loss', 'tv_loss', 'get_encoder', 'perceptual_loss', 'semantic_loss', 'PerceptualLoss',
@@ -63,7 +64,6 @@ def _named_encoder(name: str, device: str):
     "Load, freeze and cache a named encoder on `device` (without drawing from the global random streams)."
     with torch.random.fork_rng(devices=[]):       # built lazily inside a training step: must not shift the step's draws
         if name.startswith('lpips'): return _LPIPSEncoder(name, device)
-        from threed_imagenet.encoders import load_encoder
         enc = load_encoder(name, device=device)
     for p in enc.model.parameters(): p.requires_grad_(False)
     return enc
@@ -78,15 +78,15 @@ def get_encoder(encoder, device):
     return encoder
 
 class _LPIPSEncoder:
-    "The official LPIPS network (`lpips` package, loaded by `metrics.load_lpips`), exposing its per-level distances."
-    def __init__(self, name, device):
-        from threed_imagenet.metrics import load_lpips     # clear error when the backbone weights are missing
+    "The official LPIPS network (`lpips` package, loaded by `encoders.load_lpips`), exposing its per-level distance maps."
+    def __init__(self, name, device, pretrained_backbone: bool = True):
         net = name.split('-')[1] if '-' in name else 'vgg'
-        self.model = copy.deepcopy(load_lpips(net)).to(device).eval()
-        for p in self.model.parameters(): p.requires_grad_(False)
-    def level_distances(self, x, y):  # -> list of (B,) distances, one per level
-        _, per = self.model(x, y, retPerLayer=True, normalize=True)
-        return [p.flatten(1).sum(1) for p in per]
+        self.model = copy.deepcopy(load_lpips(net, pretrained_backbone)).to(device).eval()   # clear error without weights
+    def level_maps(self, x, y):  # images (B, 3, H, W) in [0, 1] -> list of (B, h_l, w_l) distance maps
+        m = self.model
+        fx, fy = m.net(m.scaling_layer(2 * x - 1)), m.net(m.scaling_layer(2 * y - 1))
+        return [m.lins[k]((F.normalize(a, dim=1, eps=1e-10) - F.normalize(b, dim=1, eps=1e-10)).square())[:, 0]
+                for k, (a, b) in enumerate(zip(fx, fy))]
 
 def _pick(n: int, levels) -> list:
     "Indices of the selected levels out of `n` (None: all; negative indices count from the end)."
@@ -96,23 +96,27 @@ def _pick(n: int, levels) -> list:
     if bad: raise ValueError(f"`levels`={tuple(levels)} has out-of-range level(s) {bad} for an encoder with {n} levels")
     return idx
 
+def _level_maps(enc, x, y) -> list:  # -> per level a (B, h_l, w_l) map of squared distances of unit features
+    if isinstance(enc, _LPIPSEncoder): return enc.level_maps(x, y)
+    return [(F.normalize(a.float(), dim=1, eps=1e-10) - F.normalize(b.float(), dim=1, eps=1e-10)).square().sum(1)
+            for a, b in zip(enc.feature_maps(x), enc.feature_maps(y))]
+
+def _masked_mean(d: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:  # d (B, h, w), mask (B, 1, H, W) -> (B,)
+    w = F.interpolate(mask.to(d.dtype), size=d.shape[-2:], mode='area')[:, 0]  # fraction of each cell in the mask
+    return (d * w).flatten(1).sum(1) / w.flatten(1).sum(1)                     # NaN for an empty mask
+
 def perceptual_loss(x: torch.Tensor,           # (B, 3, H, W) in [0, 1]
                     y: torch.Tensor,           # (B, 3, H, W) in [0, 1] (the target; no gradient needed)
                     levels: tuple | None = None,  # feature levels to use (None: all; G3DR novel view: (-2, -1))
-                    encoder='offline',         # encoder name for `load_encoder`, or an encoder object
-                    reduction: str = 'mean'    # 'mean' over the batch | 'none' (B,)
+                    encoder='offline',         # encoder name for `load_encoder` ('lpips-vgg'/'lpips-alex': LPIPS), or an encoder object
+                    reduction: str = 'mean',   # 'mean' over the batch | 'none' (B,)
+                    mask: torch.Tensor | None = None  # (B, 1, H, W) region to average over (None: the whole image)
                    ) -> torch.Tensor:
-    "LPIPS-style distance: unit-normalised channel features, squared L2, spatial mean, summed over levels."
+    "LPIPS-style distance: unit-normalised channel features, squared L2, spatial (masked) mean, summed over levels."
     check_shape(x, (None, 3, None, None), 'x'); check_shape(y, tuple(x.shape[:2]) + (None, None), 'y')
-    enc = get_encoder(encoder, x.device)
-    if isinstance(enc, _LPIPSEncoder):
-        per = enc.level_distances(x, y); d = sum(per[i] for i in _pick(len(per), levels))
-    else:
-        fx, fy = enc.feature_maps(x), enc.feature_maps(y)
-        d = 0.
-        for i in _pick(len(fx), levels):
-            a, b = F.normalize(fx[i].float(), dim=1, eps=1e-10), F.normalize(fy[i].float(), dim=1, eps=1e-10)
-            d = d + (a - b).square().sum(1).flatten(1).mean(1)          # (B,)
+    if mask is not None: check_shape(mask, (x.shape[0], 1, *x.shape[-2:]), 'mask')
+    maps = _level_maps(get_encoder(encoder, x.device), x, y)
+    d = sum(maps[i].flatten(1).mean(1) if mask is None else _masked_mean(maps[i], mask) for i in _pick(len(maps), levels))
     return _reduce(d, reduction)
 
 def semantic_loss(x: torch.Tensor,           # (B, 3, H, W) in [0, 1], e.g. a rendered novel view
