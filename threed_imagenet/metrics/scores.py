@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from ..core import check_shape, check_finite
 from ..rays import get_rays
 from ..render import render_weights, s_to_t, stratified_s, sample_pdf, merge_sorted, scatter_merged
-from ..data import list_images, read_image, square_crop, resize_image
+from ..data import list_images, load_image, resize_image
 from ..encoders import Encoder, load_encoder, image_features, MissingWeightsError
 from ..losses import perceptual_loss
 
@@ -387,11 +387,11 @@ def load_images(src,              # a folder of images (searched recursively) or
         x = torch.load(p, map_location='cpu', weights_only=True)
         check_shape(x, (None, 3, None, None), str(p))
         x = x[:limit] if limit else x
-        return resize_image(square_crop(x.float() / 255 if x.dtype == torch.uint8 else x.float()), size)
+        return resize_image(x.float() / 255 if x.dtype == torch.uint8 else x.float(), size)
     if not p.is_dir(): raise ValueError(f"`src`={str(src)!r} is neither a folder nor a .pt file; pass a folder of images or a .pt of (N, 3, H, W)")
     files = list_images(p)[:limit]
     if not files: raise ValueError(f"no images (.png/.jpg/.jpeg/.webp/.bmp/.tif) found under {p}; point at a folder that holds some")
-    return torch.stack([resize_image(square_crop(read_image(f)), size) for f in files])
+    return torch.stack([resize_image(load_image(f), size) for f in files])
 
 def cli_image_quality(argv: list[str] | None = None):
     "FID / KID / IS of a folder (or tensor file) of generated images against real ones, with a named encoder."
