@@ -82,11 +82,11 @@ class _LPIPSEncoder:
     def __init__(self, name, device, pretrained_backbone: bool = True):
         net = name.split('-')[1] if '-' in name else 'vgg'
         self.model = copy.deepcopy(load_lpips(net, pretrained_backbone)).to(device).eval()   # clear error without weights
-    def level_maps(self, x, y):  # images (B, 3, H, W) in [0, 1] -> list of (B, h_l, w_l) distance maps
+    def level_maps(self, x, y, levels=None):  # images (B, 3, H, W) in [0, 1] -> list of (B, h_l, w_l) distance maps
         m = self.model
         fx, fy = m.net(m.scaling_layer(2 * x - 1)), m.net(m.scaling_layer(2 * y - 1))
-        return [m.lins[k]((F.normalize(a, dim=1, eps=1e-10) - F.normalize(b, dim=1, eps=1e-10)).square())[:, 0]
-                for k, (a, b) in enumerate(zip(fx, fy))]
+        return [m.lins[k]((F.normalize(fx[k], dim=1, eps=1e-10) - F.normalize(fy[k], dim=1, eps=1e-10)).square())[:, 0]
+                for k in _pick(len(fx), levels)]
 
 def _pick(n: int, levels) -> list:
     "Indices of the selected levels out of `n` (None: all; negative indices count from the end)."
@@ -96,27 +96,29 @@ def _pick(n: int, levels) -> list:
     if bad: raise ValueError(f"`levels`={tuple(levels)} has out-of-range level(s) {bad} for an encoder with {n} levels")
     return idx
 
-def _level_maps(enc, x, y) -> list:  # -> per level a (B, h_l, w_l) map of squared distances of unit features
-    if isinstance(enc, _LPIPSEncoder): return enc.level_maps(x, y)
-    return [(F.normalize(a.float(), dim=1, eps=1e-10) - F.normalize(b.float(), dim=1, eps=1e-10)).square().sum(1)
-            for a, b in zip(enc.feature_maps(x), enc.feature_maps(y))]
+def _level_maps(enc, x, y, levels) -> list:  # -> per selected level a (B, h_l, w_l) map of squared distances of unit features
+    if isinstance(enc, _LPIPSEncoder): return enc.level_maps(x, y, levels)
+    fx, fy = enc.feature_maps(x), enc.feature_maps(y)
+    return [(F.normalize(fx[i].float(), dim=1, eps=1e-10) - F.normalize(fy[i].float(), dim=1, eps=1e-10)).square().sum(1)
+            for i in _pick(len(fx), levels)]
 
-def _masked_mean(d: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:  # d (B, h, w), mask (B, 1, H, W) -> (B,)
-    w = F.interpolate(mask.to(d.dtype), size=d.shape[-2:], mode='area')[:, 0]  # fraction of each cell in the mask
-    return (d * w).flatten(1).sum(1) / w.flatten(1).sum(1)                     # NaN for an empty mask
+def _masked_mean(d: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:  # d (B, h, w), mask (B, K, H, W) -> (B, K)
+    w = F.interpolate(mask.to(d.dtype), size=d.shape[-2:], mode='area')       # fraction of each cell in each mask
+    return (d[:, None] * w).flatten(2).sum(2) / w.flatten(2).sum(2)           # NaN for an empty mask
 
 def perceptual_loss(x: torch.Tensor,           # (B, 3, H, W) in [0, 1]
                     y: torch.Tensor,           # (B, 3, H, W) in [0, 1] (the target; no gradient needed)
                     levels: tuple | None = None,  # feature levels to use (None: all; G3DR novel view: (-2, -1))
                     encoder='offline',         # encoder name for `load_encoder` ('lpips-vgg'/'lpips-alex': LPIPS), or an encoder object
                     reduction: str = 'mean',   # 'mean' over the batch | 'none' (B,)
-                    mask: torch.Tensor | None = None  # (B, 1, H, W) region to average over (None: the whole image)
-                   ) -> torch.Tensor:
+                    mask: torch.Tensor | None = None  # (B, K, H, W) K regions to average over, one feature pass (None: the whole image)
+                   ) -> torch.Tensor:              # scalar, or with reduction='none' (B,) ((B, K) with a K-channel mask, K > 1)
     "LPIPS-style distance: unit-normalised channel features, squared L2, spatial (masked) mean, summed over levels."
     check_shape(x, (None, 3, None, None), 'x'); check_shape(y, tuple(x.shape[:2]) + (None, None), 'y')
-    if mask is not None: check_shape(mask, (x.shape[0], 1, *x.shape[-2:]), 'mask')
-    maps = _level_maps(get_encoder(encoder, x.device), x, y)
-    d = sum(maps[i].flatten(1).mean(1) if mask is None else _masked_mean(maps[i], mask) for i in _pick(len(maps), levels))
+    if mask is not None: check_shape(mask, (x.shape[0], None, *x.shape[-2:]), 'mask')
+    maps = _level_maps(get_encoder(encoder, x.device), x, y, levels)
+    d = sum(m.flatten(1).mean(1) if mask is None else _masked_mean(m, mask) for m in maps)
+    if mask is not None and mask.shape[1] == 1: d = d[:, 0]
     return _reduce(d, reduction)
 
 def semantic_loss(x: torch.Tensor,           # (B, 3, H, W) in [0, 1], e.g. a rendered novel view

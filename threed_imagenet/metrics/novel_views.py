@@ -146,11 +146,13 @@ def view_scores(rgb: torch.Tensor, depth: torch.Tensor | None,  # prediction: (B
     K = novel_camera.K.to(rgb)
     n_pred = None if depth is None or gt_depth is None else normals_from_depth(depth.to(rgb), K)
     n_true = None if gt_depth is None else normals_from_depth(gt_depth.to(rgb), K)
-    for sfx, m in masks.items():
+    if perceptual:                                                         # every region from one pass of the network
+        pd = perceptual_distance(rgb, gt_rgb, perceptual, mask=torch.cat(list(masks.values()), 1).float()).view(len(rgb), -1)
+    for k, (sfx, m) in enumerate(masks.items()):
         empty = m.flatten(1).sum(1) == 0                                   # (B,) no pixel in this region
         mm = None if sfx == '' and gt_depth is None else m
         sc = {'psnr': psnr(rgb, gt_rgb, mask=mm), 'ssim': ssim(rgb, gt_rgb, mask=mm)}
-        if perceptual: sc[perceptual] = perceptual_distance(rgb, gt_rgb, perceptual, mask=mm)
+        if perceptual: sc[perceptual] = pd[:, k]
         if n_pred is not None:
             sc['depth_acc'] = depth_accuracy(depth, gt_depth, m); sc.update(depth_errors(depth, gt_depth, m))
             nc = normal_consistency(n_pred, n_true, m); sc.update(nc=nc['nc'], normal_deg=nc['angle_deg'])

@@ -328,16 +328,16 @@ def _offline():
 
 def offline_perceptual_distance(pred: torch.Tensor, ref: torch.Tensor,  # (B, 3, H, W) in [0, 1]
                                 encoder: Encoder | None = None,         # default: the shipped offline encoder
-                                mask: torch.Tensor | None = None        # (B, 1, H, W) region (see above)
-                               ) -> torch.Tensor:                       # (B,)
+                                mask: torch.Tensor | None = None        # (B, K, H, W) region(s) (see above)
+                               ) -> torch.Tensor:                       # (B,), or (B, K) for K > 1 regions
     "LPIPS-style distance on the offline encoder's 5 feature levels (uniform channel weights)."
     return perceptual_loss(pred, ref, encoder=encoder or _offline(), reduction='none', mask=mask)
 
 @torch.no_grad()
 def perceptual_distance(pred: torch.Tensor, ref: torch.Tensor,  # (B, 3, H, W) in [0, 1]
                         net: str = 'lpips-vgg',                 # one of PERCEPTUAL
-                        mask: torch.Tensor | None = None        # (B, 1, H, W): the distance over this region
-                       ) -> torch.Tensor:                       # (B,)
+                        mask: torch.Tensor | None = None        # (B, K, H, W): the distance over each of K regions
+                       ) -> torch.Tensor:                       # (B,), or (B, K) for K > 1 regions
     "LPIPS (`lpips-vgg`/`lpips-alex`, real weights only) or the offline encoder's `lpips-offline-encoder`."
     sz = check_shape(pred, ('B', 3, 'H', 'W'), 'pred'); check_shape(ref, ('B', 3, 'H', 'W'), 'ref', sz)
     if net == 'lpips-offline-encoder': return offline_perceptual_distance(pred, ref, mask=mask)
