@@ -8,17 +8,22 @@ import argparse, json, os, resource, subprocess, sys, time
 import torch
 import torch.nn.functional as F
 from .core import set_cpu_threads
+from .cameras import spherical_camera, fov_to_intrinsics
+from .rays import get_rays
+from .triplane import TriplaneField, TriplaneDecoder, DecoderConfig, SAMPLING_IMPLS, sample_triplanes
 from .render import Renderer, RenderConfig
 
 # %% auto #0
-__all__ = ['NEAR', 'FAR', 'make_field', 'make_rays', 'LinearField', 'eg3d_style_render', 'benchmark_renderer', 'bench_table',
-           'format_table', 'cli_bench']
+__all__ = ['EG3D_IMPL', 'NEAR', 'FAR', 'make_field', 'make_rays', 'LinearField', 'eg3d_style_render', 'benchmark_renderer',
+           'benchmark_sampling', 'profile_renderer', 'format_profile', 'bench_table', 'speedups', 'format_table',
+           'cli_bench']
 
 # %% ../nbs/04b_benchmark.ipynb #23c00f19
+EG3D_IMPL = 'grid_sample'   # EG3D reads its channels-first planes with grid_sample and averages them (sample_from_planes)
+
 def make_field(R: int = 256, C: int = 32, hidden: int = 64,  # tri-plane resolution, channels, decoder width
                device='cpu', impl: str | None = None, seed: int = 0):
-    "A random tri-plane field (planes need gradients) from `threed_imagenet.triplane`; returns (field, planes)."
-    from threed_imagenet.triplane import TriplaneField, TriplaneDecoder, DecoderConfig
+    "A random tri-plane field (planes need gradients); `impl=None`: `TriplaneField`'s default. Returns (field, planes)."
     g = torch.Generator().manual_seed(seed)
     planes = (0.5 * torch.randn(1, 3, C, R, R, generator=g)).to(device).requires_grad_(True)
     torch.manual_seed(seed)
@@ -28,8 +33,6 @@ def make_field(R: int = 256, C: int = 32, hidden: int = 64,  # tri-plane resolut
 
 def make_rays(H: int, W: int, device='cpu'):
     "Rays of a camera 2.7 units from the origin looking at it (fov 30 deg): origins, directions (1, H*W, 3)."
-    from threed_imagenet.cameras import spherical_camera, fov_to_intrinsics
-    from threed_imagenet.rays import get_rays
     c2w = spherical_camera(torch.tensor([0.4]), torch.tensor([0.3]), 2.7)
     K = fov_to_intrinsics(30., H, W).reshape(1, 3, 3)
     o, d = get_rays(c2w, K, H, W)
@@ -94,50 +97,106 @@ def eg3d_style_render(field, origins, directions, near: float, far: float, n_coa
 def _sync(device):
     if torch.device(device).type == 'cuda': torch.cuda.synchronize()
 
+def _setup(H, W, n_coarse, n_fine, method, R, C, hidden, impl, field, chunk, device, seed):
+    "One configuration: a function rendering the image (forward, and backward chunk by chunk) and the parameters."
+    if method not in ('ours', 'eg3d'): raise ValueError(f"`method` must be 'ours' or 'eg3d', got {method!r}")
+    if field not in ('triplane', 'linear'): raise ValueError(f"`field` must be 'triplane' or 'linear', got {field!r}")
+    if field == 'triplane':
+        base, planes = make_field(R, C, hidden, device, EG3D_IMPL if method == 'eg3d' else impl, seed)
+        base.decoder.fused = method != 'eg3d'        # EG3D: its decoder's layers one by one
+        params = [planes, *base.decoder.parameters()]
+        build = lambda: TriplaneField(planes, base.decoder, check=False, impl=base.impl)
+    else:
+        lin = LinearField(seed).to(device); params = list(lin.parameters()); build = lambda: lin
+    o, d = make_rays(H, W, device)
+    r, n = Renderer(RenderConfig(n_coarse=n_coarse, n_fine=n_fine)), H * W
+    chunk = int(chunk or n)
+    def render(backward: bool):
+        fld = build()
+        with torch.set_grad_enabled(backward):
+            for i in range(0, n, chunk):             # each chunk: forward, then backward (frees its graph)
+                sl = slice(i, i + chunk)
+                if method == 'ours': out = r(fld, o[:, sl], d[:, sl], NEAR, FAR); rgb, depth = out.rgb, out.depth
+                else: rgb, depth = eg3d_style_render(fld, o[:, sl], d[:, sl], NEAR, FAR, n_coarse, n_fine)[:2]
+                if backward: ((rgb.square().sum() + depth.sum()) / n).backward()
+    return render, params
+
 def benchmark_renderer(H: int = 64, W: int = 64,             # image size
                        n_coarse: int = 48, n_fine: int = 48,  # samples per ray (EpiGRAF: 48 + 48)
                        backward: bool = False,                # also time the backward pass
                        method: str = 'ours',                  # 'ours' or 'eg3d' (the EG3D-style renderer above)
                        R: int = 256, C: int = 32, hidden: int = 64,  # tri-plane field
-                       impl: str | None = None,               # tri-plane sampling implementation (default: triplane's)
+                       impl: str | None = None,               # our tri-plane lookup (default: TriplaneField's); EG3D: EG3D_IMPL
                        field: str = 'triplane',               # 'triplane', or 'linear' (nearly free: renderer's own cost)
                        chunk: int | None = 16384,             # rays per chunk (memory cap); None: all at once
                        repeats: int = 3, device='cpu', seed: int = 0
                       ) -> dict:                              # seconds, rays/s, points/s, peak MB
     "Time rendering one image through a tri-plane field (fastest of `repeats`); report throughput and peak memory."
-    if method not in ('ours', 'eg3d'): raise ValueError(f"`method` must be 'ours' or 'eg3d', got {method!r}")
-    if field not in ('triplane', 'linear'): raise ValueError(f"`field` must be 'triplane' or 'linear', got {field!r}")
-    kind = field
-    if kind == 'triplane': field, planes = make_field(R, C, hidden, device, impl, seed)
-    else: field = LinearField(seed).to(device); planes = field.decoder.weight
-    o, d = make_rays(H, W, device)
-    r = Renderer(RenderConfig(n_coarse=n_coarse, n_fine=n_fine))
-    def run(sl):
-        if method == 'ours': out = r(field, o[:, sl], d[:, sl], NEAR, FAR); return out.rgb, out.depth
-        return eg3d_style_render(field, o[:, sl], d[:, sl], NEAR, FAR, n_coarse, n_fine)[:2]
-    n_rays = H * W
-    chunk = int(chunk or n_rays)
+    render, params = _setup(H, W, n_coarse, n_fine, method, R, C, hidden, impl, field, chunk, device, seed)
     cuda = torch.device(device).type == 'cuda'
     if cuda: torch.cuda.reset_peak_memory_stats(device)
     times, cpu_times = [], []
     for _ in range(repeats):
-        planes.grad = None
-        for p in field.decoder.parameters(): p.grad = None
+        for p in params: p.grad = None
         _sync(device); t0, c0 = time.perf_counter(), time.process_time()
-        with torch.set_grad_enabled(backward):
-            for i in range(0, n_rays, chunk):        # each chunk: forward, then backward (frees its graph)
-                rgb, depth = run(slice(i, i + chunk))
-                if backward: ((rgb.square().sum() + depth.sum()) / n_rays).backward()
-                del rgb, depth
+        render(backward)
         _sync(device); times.append(time.perf_counter() - t0); cpu_times.append(time.process_time() - c0)
-    if backward: assert planes.grad is not None and torch.isfinite(planes.grad).all()
-    sec = min(times)
+    if backward: assert params[0].grad is not None and torch.isfinite(params[0].grad).all()
+    sec, n_rays = min(times), H * W
     peak = torch.cuda.max_memory_allocated(device) / 2 ** 20 if cuda else \
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024       # Linux: kB
-    return dict(method=method, field=kind, H=H, W=W, samples=f"{n_coarse}+{n_fine}", backward=backward, seconds=sec,
+    return dict(method=method, field=field, H=H, W=W, samples=f"{n_coarse}+{n_fine}", backward=backward, seconds=sec,
                 rays_per_s=n_rays / sec, points_per_s=n_rays * (n_coarse + n_fine) / sec, peak_mb=peak,
-                cpu_seconds=min(cpu_times),
-                device=str(device), threads=torch.get_num_threads())
+                cpu_seconds=min(cpu_times), device=str(device), threads=torch.get_num_threads())
+
+# %% ../nbs/04b_benchmark.ipynb #0cc4164c
+def benchmark_sampling(B=4, C=32, R=256, N=64 * 64 * 48, impls=SAMPLING_IMPLS, points='rays', points_grad=False,
+                       repeats=3, device='cpu', seed=0) -> dict:
+    "Fastest-of-`repeats` forward/backward seconds (wall and CPU) of `sample_triplanes` per implementation, interleaved."
+    def clock():
+        _sync(device); return time.perf_counter(), time.process_time()
+    g = torch.Generator().manual_seed(seed)
+    planes = torch.randn(B, 3, C, R, R, generator=g).to(device).requires_grad_(True)
+    if points == 'rays':  # rays of S = 48 samples through the cube, samples consecutive in memory
+        S = 48; n_rays = N // S
+        o = torch.rand(B, n_rays, 1, 3, generator=g) * 2 - 1
+        d = F.normalize(torch.randn(B, n_rays, 1, 3, generator=g), dim=-1)
+        pts = (o + d * torch.linspace(0, 1, S)[:, None]).clamp(-1, 1).reshape(B, n_rays * S, 3)
+    else: pts = torch.rand(B, N, 3, generator=g) * 2 - 1
+    pts = pts.to(device).requires_grad_(points_grad)
+    res = {i: {k: [] for k in ('forward', 'backward', 'forward_cpu', 'backward_cpu')} for i in impls}
+    for _ in range(repeats):
+        for impl in impls:
+            planes.grad = None; pts.grad = None
+            t0 = clock(); out = sample_triplanes(planes, pts, impl=impl, check=False)
+            t1 = clock(); out.backward(torch.ones_like(out))
+            t2 = clock(); del out
+            for k, a, b in (('forward', t0, t1), ('backward', t1, t2)):
+                res[impl][k].append(b[0] - a[0]); res[impl][k + '_cpu'].append(b[1] - a[1])
+    return {i: {k: min(v) for k, v in r.items()} for i, r in res.items()}
+
+# %% ../nbs/04b_benchmark.ipynb #5eb3d10d
+def profile_renderer(method: str = 'ours', impl: str | None = None, H: int = 64, W: int = 64,
+                     n_coarse: int = 48, n_fine: int = 48, backward: bool = True, top: int = 12,
+                     R: int = 256, C: int = 32, hidden: int = 64, chunk: int | None = 16384, device='cpu', seed: int = 0
+                    ) -> dict:                  # method, impl, total_ms, ops [(operator, self ms, calls)]
+    "Self CPU time per PyTorch operator of one render (after a warm-up render), from `torch.profiler`."
+    render, params = _setup(H, W, n_coarse, n_fine, method, R, C, hidden, impl, 'triplane', chunk, device, seed)
+    render(backward)
+    for p in params: p.grad = None
+    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof: render(backward)
+    ev = [e for e in prof.key_averages() if e.self_cpu_time_total > 0]
+    ops = sorted(((e.key, e.self_cpu_time_total / 1e3, e.count) for e in ev), key=lambda o: -o[1])
+    return dict(method=method, impl=EG3D_IMPL if method == 'eg3d' else (impl or 'fused'), H=H, W=W, backward=backward,
+                threads=torch.get_num_threads(), total_ms=sum(o[1] for o in ops), ops=ops[:top])
+
+def format_profile(profiles: list) -> str:
+    "Side-by-side text table of `profile_renderer` results: operator, self milliseconds, share of the total."
+    cols = [[f"{p['method']} ({p['impl']}), total {p['total_ms']:.0f} ms"] +
+            [f"{name.replace('aten::', '')[:24]:<24}{ms:>7.0f} {100 * ms / p['total_ms']:>3.0f}%" for name, ms, _ in p['ops']]
+            for p in profiles]
+    n = max(len(c) for c in cols)
+    return '\n'.join('   '.join(f"{(c[i] if i < len(c) else ''):<37}" for c in cols).rstrip() for i in range(n))
 
 # %% ../nbs/04b_benchmark.ipynb #edecefad
 def _run_isolated(kw: dict) -> dict:
@@ -149,62 +208,93 @@ def _run_isolated(kw: dict) -> dict:
     if r.returncode != 0: raise RuntimeError(f"benchmark subprocess failed:\n{r.stderr[-2000:]}")
     return json.loads(r.stdout.strip().splitlines()[-1])
 
-def bench_table(sizes=((64, 64), (256, 256)), n_coarse: int = 48, n_fine: int = 48, methods=('ours', 'eg3d'),
-                backward=(False, True), isolate: bool = True, threads: int | None = None, **kw) -> list:
-    "Benchmark every (size, backward, method) combination; return a list of result dicts."
+def bench_table(sizes=((64, 64), (128, 128)), n_coarse: int = 48, n_fine: int = 48, methods=('ours', 'eg3d'),
+                backward=(False, True), isolate: bool = True, threads: int | None = None,
+                rounds: int = 2,  # each configuration this many times, renderers alternating (A B A B)
+                **kw) -> list:
+    "Benchmark every (size, pass, renderer); keep each one's fastest run, its least CPU time and its largest peak memory."
     threads = threads or torch.get_num_threads()
-    rows = []
+    best = {}
     for H, W in sizes:
         for bw in backward:
-            for m in methods:
-                args = dict(H=H, W=W, n_coarse=n_coarse, n_fine=n_fine, backward=bw, method=m, **kw)
-                if isolate: rows.append(_run_isolated({**args, 'threads': threads}))
-                else: rows.append(benchmark_renderer(**args))
-    return rows
+            for _ in range(rounds):
+                for m in methods:
+                    args = dict(H=H, W=W, n_coarse=n_coarse, n_fine=n_fine, backward=bw, method=m, **kw)
+                    r = _run_isolated({**args, 'threads': threads}) if isolate else benchmark_renderer(**args)
+                    old = best.get((H, W, bw, m))
+                    if old is not None:
+                        r = {**(r if r['seconds'] < old['seconds'] else old), 'peak_mb': max(r['peak_mb'], old['peak_mb']),
+                             'cpu_seconds': min(r['cpu_seconds'], old['cpu_seconds'])}
+                    best[H, W, bw, m] = r
+    return list(best.values())
+
+def speedups(rows: list) -> list:
+    "Per (size, pass): EG3D-style seconds / our seconds, and the same for CPU seconds and peak memory."
+    by = {(r['H'], r['W'], r['backward'], r['method']): r for r in rows}
+    return [dict(H=H, W=W, backward=bw, wall=by[H, W, bw, 'eg3d']['seconds'] / r['seconds'],
+                 cpu=by[H, W, bw, 'eg3d']['cpu_seconds'] / r['cpu_seconds'], memory=r['peak_mb'] / by[H, W, bw, 'eg3d']['peak_mb'])
+            for (H, W, bw, m), r in by.items() if m == 'ours' and (H, W, bw, 'eg3d') in by]
 
 def format_table(rows: list) -> str:
-    "A plain-text table of benchmark results."
+    "A plain-text table of benchmark results, with our speed-up over the EG3D-style renderer where both ran."
     head = f"{'renderer':<10}{'image':>9}{'samples':>9}{'pass':>9}{'seconds':>10}{'cpu s':>8}{'rays/s':>11}{'points/s':>12}{'peak MB':>9}"
     lines = [head, '-' * len(head)]
     for r in rows:
         lines.append(f"{r['method']:<10}{str(r['H']) + 'x' + str(r['W']):>9}{r['samples']:>9}"
                      f"{'fwd+bwd' if r['backward'] else 'fwd':>9}{r['seconds']:>10.3f}{r['cpu_seconds']:>8.2f}{r['rays_per_s']:>11.0f}"
                      f"{r['points_per_s']:>12.3g}{r['peak_mb']:>9.0f}")
+    for s in speedups(rows):
+        lines.append(f"ours vs eg3d {s['H']}x{s['W']} {'fwd+bwd' if s['backward'] else 'fwd'}: {s['wall']:.2f}x faster "
+                     f"(CPU time {s['cpu']:.2f}x), peak memory {s['memory']:.2f}x")
     return '\n'.join(lines)
 
+#| export
 def cli_bench(argv: list[str] | None = None):
     "`threed_imagenet bench`: rays/s, points/s and peak memory of the renderer vs an EG3D-style one."
     p = argparse.ArgumentParser(prog='threed_imagenet bench', description=cli_bench.__doc__)
-    p.add_argument('--sizes', default='64,256', help='square image sizes, comma separated (default 64,256)')
+    p.add_argument('--sizes', default='64,128', help='square image sizes, comma separated (default 64,128)')
     p.add_argument('--n-coarse', type=int, default=48, help='coarse samples per ray (EpiGRAF: 48)')
     p.add_argument('--n-fine', type=int, default=48, help='fine samples per ray (EpiGRAF: 48)')
     p.add_argument('--resolution', type=int, default=256, help='tri-plane resolution R (planes 3 x C x R x R)')
     p.add_argument('--channels', type=int, default=32, help='tri-plane channels C')
-    p.add_argument('--impl', default=None, help='tri-plane sampling implementation (threed_imagenet.triplane)')
+    p.add_argument('--impl', default=None, help="our tri-plane lookup (threed_imagenet.triplane.SAMPLING_IMPLS; "
+                                                "default 'fused'); the EG3D-style renderer always uses grid_sample")
     p.add_argument('--field', default='triplane', choices=('triplane', 'linear'),
                    help="'linear': a nearly free field, to time the renderers' own work")
     p.add_argument('--methods', default='ours,eg3d', help="renderers to time: 'ours', 'eg3d' (default both)")
-    p.add_argument('--repeats', type=int, default=3, help='runs per configuration; the fastest is kept')
+    p.add_argument('--repeats', type=int, default=3, help='runs per configuration and process; the fastest is kept')
+    p.add_argument('--rounds', type=int, default=2, help='processes per configuration, renderers alternating')
     p.add_argument('--chunk', type=int, default=16384, help='rays per chunk (memory cap)')
     p.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     p.add_argument('--threads', type=int, default=None, help='CPU threads (default: all cores / THREED_THREADS)')
     p.add_argument('--no-isolate', action='store_true', help='run all configurations in this process')
-    p.add_argument('--json', default=None, help='also write the rows to this JSON file')
+    p.add_argument('--profile', action='store_true',
+                   help="instead: per-operator profile of one forward+backward render at the first size (EG3D-style, "
+                        "ours with grid_sample, ours with --impl)")
+    p.add_argument('--json', default=None, help='also write the rows (or profiles) to this JSON file')
     a = p.parse_args(argv)
     try: sizes = [(int(s), int(s)) for s in a.sizes.split(',') if s]
     except ValueError: p.error(f"--sizes must be comma-separated integers, got {a.sizes!r}")
     methods = tuple(m for m in a.methods.split(',') if m)
     threads = set_cpu_threads(a.threads)
     load = os.getloadavg()[0] if hasattr(os, 'getloadavg') else float('nan')
-    rows = bench_table(sizes, a.n_coarse, a.n_fine, methods, isolate=not a.no_isolate, threads=threads,
-                       R=a.resolution, C=a.channels, impl=a.impl, repeats=a.repeats, device=a.device, chunk=a.chunk,
-                       field=a.field)
-    load_end = os.getloadavg()[0] if hasattr(os, 'getloadavg') else float('nan')
-    what = (f"tri-planes 3 x {a.channels} x {a.resolution}^2, decoder 2 x 64" if a.field == 'triplane'
-            else "linear field (renderer's own work)")
-    print(f"device {a.device}, {threads} thread(s), load average {load:.2f} at start, {load_end:.2f} at end; {what}; "
-          f"chunks of {a.chunk} rays; fastest of {a.repeats}")
-    print(format_table(rows))
+    common = dict(R=a.resolution, C=a.channels, device=a.device, chunk=a.chunk)
+    if a.profile:
+        H, W = sizes[0]
+        rows = [profile_renderer(m, i, H, W, a.n_coarse, a.n_fine, **common)
+                for m, i in (('eg3d', None), ('ours', 'grid_sample'), ('ours', a.impl))]
+        print(f"device {a.device}, {threads} thread(s), {H}x{W}, {a.n_coarse}+{a.n_fine} samples, forward+backward; "
+              f"self CPU ms per operator")
+        print(format_profile(rows))
+    else:
+        rows = bench_table(sizes, a.n_coarse, a.n_fine, methods, isolate=not a.no_isolate, threads=threads,
+                           rounds=a.rounds, impl=a.impl, repeats=a.repeats, field=a.field, **common)
+        load_end = os.getloadavg()[0] if hasattr(os, 'getloadavg') else float('nan')
+        what = (f"tri-planes 3 x {a.channels} x {a.resolution}^2, decoder 2 x 64, lookup: ours {a.impl or 'fused'}, "
+                f"eg3d {EG3D_IMPL}" if a.field == 'triplane' else "linear field (renderer's own work)")
+        print(f"device {a.device}, {threads} thread(s), load average {load:.2f} at start, {load_end:.2f} at end; {what}; "
+              f"chunks of {a.chunk} rays; fastest of {a.rounds} x {a.repeats}, renderers alternating")
+        print(format_table(rows))
     if a.json:
         with open(a.json, 'w') as f: json.dump(rows, f, indent=1)
     return rows

@@ -4,7 +4,8 @@
 
 # %% ../nbs/07_data.ipynb #53d55acb
 from __future__ import annotations
-import argparse, json, sys
+import argparse, io, json, sys, time
+from dataclasses import asdict
 from pathlib import Path
 import numpy as np
 import torch
@@ -12,13 +13,14 @@ import torch.nn.functional as F
 from PIL import Image
 from tqdm.auto import tqdm
 from .core import atomic_write_bytes
-from .synth import check_synth, cli_data as cli_synth
+from .synth import SynthConfig, SynthViews, CLASSES, EVAL_VIEWS, sample_scenes, scene_cameras, render_scenes
 from .encoders import load_encoder, image_features, load_depth_estimator, DEPTH_MODEL, MissingWeightsError
 
 # %% auto #0
 __all__ = ['IMAGE_EXTS', 'DEPTH_EXTS', 'DataError', 'load_image', 'load_depth', 'square_crop', 'resize_image', 'resize_depth',
-           'load_rgbd', 'list_images', 'read_selection', 'ImageDepthFolder', 'check_folder', 'disparity_to_depth',
-           'estimate_depth', 'gaussian_log_likelihood', 'select_instances', 'select_folder', 'cli_data']
+           'load_rgbd', 'list_images', 'read_selection', 'ImageDepthFolder', 'write_synth', 'load_eval_split',
+           'check_synth', 'cli_synth', 'check_folder', 'disparity_to_depth', 'estimate_depth',
+           'gaussian_log_likelihood', 'select_instances', 'select_folder', 'cli_data']
 
 # %% ../nbs/07_data.ipynb #6d80baf5
 IMAGE_EXTS = ('.png', '.jpg', '.jpeg', '.webp', '.bmp', '.tif', '.tiff')
@@ -188,6 +190,103 @@ class ImageDepthFolder(torch.utils.data.Dataset):
         out = dict(image=img, label=self.label(f), path=str(f))
         if dep is not None: out['depth'] = dep
         return out
+
+# %% ../nbs/07_data.ipynb #72b27b6a
+def _png(arr: np.ndarray) -> bytes:
+    buf = io.BytesIO(); Image.fromarray(arr).save(buf, format='PNG'); return buf.getvalue()
+
+def _save_views(v: SynthViews, root: Path, names: list, depth_max: float):
+    "Write rgb (8-bit), depth (16-bit, t = png / 65535 * depth_max), normals (8-bit, (n + 1) / 2) and mask PNGs."
+    for i, name in enumerate(names):
+        atomic_write_bytes(root/'images'/f'{name}.png', _png((v.rgb[i].permute(1, 2, 0).cpu().numpy() * 255 + 0.5).astype(np.uint8)))
+        dq = np.round(v.depth[i, 0].cpu().numpy() / depth_max * 65535).clip(0, 65535).astype(np.uint16)
+        atomic_write_bytes(root/'depth'/f'{name}.png', _png(dq))
+        atomic_write_bytes(root/'normals'/f'{name}.png', _png(((v.normal[i].permute(1, 2, 0).cpu().numpy() + 1) / 2 * 255 + 0.5).astype(np.uint8)))
+        atomic_write_bytes(root/'masks'/f'{name}.png', _png((v.mask[i, 0].cpu().numpy() * 255).astype(np.uint8)))
+
+def _cam_json(c, i): return dict(c2w=c['c2w'][i].tolist(), K=c['K'][i].tolist(), near=float(c['near'][i]), far=float(c['far'][i]))
+
+def write_synth(out: str | Path,     # output folder DIR
+                n: int = 1000,       # training scenes
+                res: int = 64,       # image size
+                seed: int = 0,       # global seed
+                eval_n: int = 0,     # evaluation scenes (with ground-truth novel views, EVAL_VIEWS)
+                batch: int = 256,    # scenes rendered together
+                cfg: SynthConfig | None = None, progress: bool = True, device=None) -> dict:
+    "Render and write the data set in the class-per-folder layout documented above; return the meta dict."
+    cfg = cfg or SynthConfig(); out = Path(out); t0 = time.time()
+    meta = dict(classes=list(CLASSES), res=res, seed=seed, n=n, eval_n=eval_n, config=asdict(cfg),
+                depth_encoding=dict(format='uint16 png', scale=cfg.depth_max / 65535, meaning='t along the ray = png * scale; sky / far ground = far'),
+                normals_encoding='uint8 png, n = png / 255 * 2 - 1 (world frame)', images=[])
+    for a in tqdm(range(0, n, batch), disable=not progress, desc='synth train'):
+        sc = sample_scenes(range(a, min(n, a + batch)), seed, 'train', cfg)
+        cams = scene_cameras(sc, res, cfg=cfg, device=device); v = render_scenes(sc, res, cams, cfg)
+        names = [f'{CLASSES[s.label]}/{s.index:06d}' for s in sc]
+        _save_views(v, out, names, cfg.depth_max)
+        meta['images'] += [dict(id=nm, file=f'images/{nm}.png', label=s.label, **_cam_json(cams, i)) for i, (nm, s) in enumerate(zip(names, sc))]
+    if eval_n:
+        ev = dict(views=[dict(yaw=y, pitch=p) for y, p in EVAL_VIEWS], scenes=[])
+        for a in tqdm(range(0, eval_n, batch), disable=not progress, desc='synth eval'):
+            sc = sample_scenes(range(a, min(eval_n, a + batch)), seed, 'eval', cfg)
+            cams = scene_cameras(sc, res, cfg=cfg, device=device); v = render_scenes(sc, res, cams, cfg)
+            names = [f'{CLASSES[s.label]}/{s.index:06d}' for s in sc]
+            _save_views(v, out/'eval', names, cfg.depth_max)
+            recs = [dict(id=nm, label=s.label, input=_cam_json(cams, i), novel=[]) for i, (nm, s) in enumerate(zip(names, sc))]
+            for k, (y, p) in enumerate(EVAL_VIEWS):
+                nc = scene_cameras(sc, res, y, p, cfg, device); nv = render_scenes(sc, res, nc, cfg)
+                _save_views(nv, out/'eval', [f'{nm}_v{k}' for nm in names], cfg.depth_max)
+                rel = torch.linalg.inv(cams['c2w']) @ nc['c2w']
+                for i, r in enumerate(recs): r['novel'].append(dict(view=k, name=f"{r['id']}_v{k}", rel_c2w=rel[i].tolist(), **_cam_json(nc, i)))
+            ev['scenes'] += recs
+        atomic_write_bytes(out/'eval'/'meta.json', json.dumps(ev).encode())
+    meta['seconds'] = time.time() - t0
+    atomic_write_bytes(out/'meta.json', json.dumps(meta).encode())
+    return meta
+
+def load_eval_split(root: str | Path) -> list:
+    "Per eval scene: dict(id, label, image (3,R,R), depth (1,R,R), camera, novel=[dict(camera, rel_c2w, image, depth)])."
+    root = Path(root); meta = json.loads((root/'meta.json').read_text()); ev = json.loads((root/'eval'/'meta.json').read_text())
+    sc = meta['depth_encoding']['scale']; T = lambda x: torch.tensor(x)   # sc: depth of one 16-bit step
+    cam = lambda c: dict(c2w=T(c['c2w']), K=T(c['K']), near=c['near'], far=c['far'])
+    out = []
+    for r in ev['scenes']:
+        out.append(dict(id=r['id'], label=r['label'], image=load_image(root/'eval'/'images'/f"{r['id']}.png"),
+                        depth=load_depth(root/'eval'/'depth'/f"{r['id']}.png", sc * 65535), camera=cam(r['input']),
+                        novel=[dict(camera=cam(v), rel_c2w=T(v['rel_c2w']), image=load_image(root/'eval'/'images'/f"{v['name']}.png"),
+                                    depth=load_depth(root/'eval'/'depth'/f"{v['name']}.png", sc * 65535)) for v in r['novel']]))
+    return out
+
+# %% ../nbs/07_data.ipynb #6792780e
+def check_synth(root: str | Path) -> list:
+    "All problems of a data set folder at once: missing meta.json, missing or unreadable files, size mismatches."
+    root = Path(root); probs = []
+    if not (root/'meta.json').exists(): return [f"{root/'meta.json'}: missing (write the set with `data synth`)"]
+    meta = json.loads((root/'meta.json').read_text())
+    for rec in meta['images']:
+        for sub in ('images', 'depth', 'normals', 'masks'):
+            p = root/sub/f"{rec['id']}.png"
+            try:
+                with Image.open(p) as im:
+                    im.load()
+                    if im.size != (meta['res'], meta['res']): probs.append(f"{p}: size {im.size}, expected {(meta['res'],) * 2}")
+            except FileNotFoundError: probs.append(f"{p}: missing")
+            except Exception as e: probs.append(f"{p}: unreadable ({type(e).__name__}: {e})")
+    return probs
+
+def cli_synth(argv: list | None = None):
+    "`threed_imagenet data synth ...`: render and write the synthetic data set (dispatched by `cli_data` below)."
+    ap = argparse.ArgumentParser(prog='threed_imagenet data', description='render the synthetic data set')
+    sub = ap.add_subparsers(dest='cmd', required=True)
+    a = sub.add_parser('synth', help='render the synthetic data set'); a.add_argument('--n', type=int, default=1000, help='training scenes')
+    a.add_argument('--res', type=int, default=64, help='image size'); a.add_argument('--out', required=True, help='output folder')
+    a.add_argument('--seed', type=int, default=0); a.add_argument('--eval-n', type=int, default=0, help='held-out scenes with novel views')
+    a.add_argument('--batch', type=int, default=256, help='scenes rendered together')
+    args = ap.parse_args(argv)
+    m = write_synth(args.out, args.n, args.res, args.seed, args.eval_n, args.batch)
+    print(f"wrote {args.n} scenes (+{args.eval_n} eval) at {args.res}px to {args.out} in {m['seconds']:.1f}s: "
+          f"{(args.n + 9 * args.eval_n) / m['seconds']:.1f} views/s")
+    return 0
+
 
 # %% ../nbs/07_data.ipynb #8bb6b2b3
 def check_folder(images: str | Path,            # images/<class>/... root

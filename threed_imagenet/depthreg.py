@@ -7,9 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 import torch
 from .core import check_shape, check_finite
+from .render import scale_grad
 
 # %% auto #0
-__all__ = ['DepthKernelConfig', 'depth_kernel', 's2_from_spacing', 'scale_grad', 'DepthGradScale', 'depth_regularise']
+__all__ = ['DepthKernelConfig', 'depth_kernel', 's2_from_spacing', 'DepthGradScale', 'depth_regularise']
 
 # %% ../nbs/05_depthreg.ipynb #7921bfbe
 @dataclass
@@ -41,29 +42,6 @@ def s2_from_spacing(near: float,   # ray start (distance along the ray)
     if not far > near or n_coarse < 1:
         raise ValueError(f"need far > near and n_coarse >= 1, got near={near}, far={far}, n_coarse={n_coarse}")
     return 0.5 * (far - near) / n_coarse
-
-# %% ../nbs/05_depthreg.ipynb #ac15434a
-class _ScaleGrad(torch.autograd.Function):
-    @staticmethod
-    def forward(ctx, x, k):
-        ctx.save_for_backward(k)
-        return x.view_as(x)
-
-    @staticmethod
-    def backward(ctx, g):
-        (k,) = ctx.saved_tensors
-        return g * k, None
-
-def scale_grad(x: torch.Tensor,  # (...) or (..., D) values, e.g. sigma (B, N, S) or rgb (B, N, S, 3)
-               k                 # gradient scale: a number or a tensor broadcastable to x; (..., ) gets a trailing dim
-              ) -> torch.Tensor: # x, unchanged; its gradient is multiplied by k
-    "Identity forward; multiplies the incoming gradient by `k` in the backward pass (k is not differentiated)."
-    k = torch.as_tensor(k, dtype=x.dtype, device=x.device).detach()
-    if k.dim() == x.dim() - 1 and k.dim() > 0 and k.shape != x.shape[-k.dim():]: k = k[..., None]
-    try: ok = torch.broadcast_shapes(k.shape, x.shape) == x.shape
-    except RuntimeError: ok = False
-    if not ok: raise ValueError(f"`k` of shape {tuple(k.shape)} does not broadcast to `x` of shape {tuple(x.shape)}")
-    return _ScaleGrad.apply(x, k)
 
 # %% ../nbs/05_depthreg.ipynb #be0ba8cf
 class DepthGradScale:

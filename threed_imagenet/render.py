@@ -8,10 +8,12 @@ from dataclasses import dataclass, replace
 from typing import Callable
 import torch
 from .core import check_shape, check_finite
+from .rays import get_rays
 
 # %% auto #0
 __all__ = ['render_weights', 'composite', 's_to_t', 't_to_s', 'stratified_s', 'sample_pdf', 'merge_sorted', 'scatter_merged',
-           'RenderConfig', 'RenderOutput', 'Renderer', 'distortion_loss', 'interlevel_loss', 'render_image']
+           'scale_grad', 'RenderConfig', 'RenderOutput', 'Renderer', 'distortion_loss', 'interlevel_loss',
+           'render_image']
 
 # %% ../nbs/04_render.ipynb #7df209c1
 def render_weights(sigmas: torch.Tensor,  # (..., S) densities >= 0
@@ -131,6 +133,29 @@ def scatter_merged(xa: torch.Tensor, xb: torch.Tensor,  # (..., Sa, *C), (..., S
     shape = list(xa.shape); shape[d] = xa.shape[d] + xb.shape[d]
     return xa.new_zeros(shape).scatter(d, ia, xa).scatter(d, ib, xb)
 
+# %% ../nbs/04_render.ipynb #79904a3f
+class _ScaleGrad(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, k):
+        ctx.save_for_backward(k)
+        return x.view_as(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        (k,) = ctx.saved_tensors
+        return g * k, None
+
+def scale_grad(x: torch.Tensor,  # (...) or (..., D) values, e.g. sigma (B, N, S) or rgb (B, N, S, 3)
+               k                 # gradient scale: a number or a tensor broadcastable to x; (..., ) gets a trailing dim
+              ) -> torch.Tensor: # x, unchanged; its gradient is multiplied by k
+    "Identity forward; multiplies the incoming gradient by `k` in the backward pass (k is not differentiated)."
+    k = torch.as_tensor(k, dtype=x.dtype, device=x.device).detach()
+    if k.dim() == x.dim() - 1 and k.dim() > 0 and k.shape != x.shape[-k.dim():]: k = k[..., None]
+    try: ok = torch.broadcast_shapes(k.shape, x.shape) == x.shape
+    except RuntimeError: ok = False
+    if not ok: raise ValueError(f"`k` of shape {tuple(k.shape)} does not broadcast to `x` of shape {tuple(x.shape)}")
+    return _ScaleGrad.apply(x, k)
+
 # %% ../nbs/04_render.ipynb #fc93fea5
 @dataclass
 class RenderConfig:
@@ -213,7 +238,7 @@ class Renderer:
 
     def check_rays(self, origins, directions, near, far):
         "Validate rays and ranges; return near, far as (B, N) tensors."
-        sz = check_shape(origins, (None, None, 3), 'origins')
+        check_shape(origins, (None, None, 3), 'origins')
         check_shape(directions, ('B', 'N', 3), 'directions', {'B': origins.shape[0], 'N': origins.shape[1]})
         check_finite(origins, 'origins'); check_finite(directions, 'directions')
         err = (directions.norm(dim=-1) - 1).abs().max().item() if directions.numel() else 0.
@@ -282,7 +307,6 @@ class Renderer:
             e = _midpoint_edges(s) if parts else e_c
             t = s_to_t(s, nr, fr, disp)
         if grad_scale is not None:
-            from threed_imagenet.depthreg import scale_grad
             k = grad_scale(t.detach())
             if k is not None:                                                 # None: no scaling for this batch
                 check_shape(k, tuple(t.shape), 'grad_scale(t)')
@@ -339,7 +363,6 @@ def render_image(renderer: Renderer,  # the renderer (its config sets samples, b
                  **kw                  # passed on to the renderer (proposal_field, bkgd, n_fine, generator)
                 ) -> tuple:            # rgb (B, 3, H, W), depth (B, 1, H, W), opacity (B, 1, H, W)
     "Render full images in chunks of rays: colour, expected depth and opacity."
-    from threed_imagenet.rays import get_rays
     if int(chunk) < 1: raise ValueError(f"`chunk` must be >= 1, got {chunk}")
     if depth_mode not in ('expected', 'normalized'):
         raise ValueError(f"`depth_mode` must be 'expected' or 'normalized', got {depth_mode!r}")

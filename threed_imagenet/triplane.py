@@ -4,23 +4,22 @@
 
 # %% ../nbs/03_triplane.ipynb #24456f9e
 from __future__ import annotations
-import math, time
 from dataclasses import dataclass
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from .core import check_shape, check_finite
+from .fastfield import TriplaneTable, softplus_mlp
 
 # %% auto #0
 __all__ = ['PLANE_NAMES', 'PLANE_AXES', 'SAMPLING_IMPLS', 'project_points', 'as_triplanes', 'sample_planes', 'sample_triplanes',
-           'triplane_pyramid', 'sample_triplane_levels', 'sample_triplanes_multires', 'contract', 'fixed_rotation',
-           'rotate_points', 'DecoderConfig', 'TriplaneDecoder', 'TriplaneField', 'ScatterBilinear',
-           'grid_sample_scatter', 'benchmark_sampling']
+           'triplane_pyramid', 'sample_triplane_levels', 'sample_triplanes_multires', 'sample_triplanes_fused',
+           'contract', 'fixed_rotation', 'rotate_points', 'DecoderConfig', 'TriplaneDecoder', 'TriplaneField']
 
 # %% ../nbs/03_triplane.ipynb #db033864
 PLANE_NAMES = ('XY', 'XZ', 'YZ')            # order of the planes along dim 1 of `planes`
 PLANE_AXES = ((0, 1), (0, 2), (1, 2))       # (width axis, height axis) of each plane: x=0, y=1, z=2
-SAMPLING_IMPLS = ('grid_sample', 'channels_last', 'scatter')  # see *Speed* at the end of the notebook
+SAMPLING_IMPLS = ('fused', 'grid_sample', 'channels_last')  # see *Fast sampling* and *Speed*
 
 def project_points(points: torch.Tensor  # (B, N, 3) points in [-1, 1]^3
                   ) -> torch.Tensor:     # (B, 3, N, 2) grid_sample coordinates (width, height) per plane
@@ -44,24 +43,20 @@ def _check_planes_points(planes, points, check=True):
 
 def sample_planes(planes: torch.Tensor,  # (B, 3, C, R, R) feature planes XY, XZ, YZ
                   points: torch.Tensor,  # (B, N, 3) points in [-1, 1]^3
-                  impl: str = 'grid_sample',  # one of SAMPLING_IMPLS (same values; see *Speed*)
+                  impl: str = 'grid_sample',  # 'grid_sample' or 'channels_last' (the fused lookup averages planes)
                   check: bool = True     # validate shapes and finiteness
                  ) -> torch.Tensor:      # (B, 3, N, C) per-plane features
     "Bilinearly sample each plane at the projection of `points`, without reducing over planes."
     if check: _check_planes_points(planes, points)
+    if impl not in ('grid_sample', 'channels_last'):
+        raise ValueError(f"`impl` must be 'grid_sample' or 'channels_last' for per-plane features, got {impl!r}")
     B, _, C, R, _ = planes.shape
     N = points.shape[1]
     grid = project_points(points).to(planes.dtype).reshape(B * 3, N, 2)  # (3B, N, 2)
     flat = planes.reshape(B * 3, C, R, R)
-    if impl in ('grid_sample', 'channels_last'):
-        if impl == 'channels_last': flat = flat.contiguous(memory_format=torch.channels_last)
-        out = F.grid_sample(flat, grid[:, None], mode='bilinear', padding_mode='zeros', align_corners=False)
-        out = out[:, :, 0].transpose(1, 2)                                # (3B, N, C)
-    elif impl == 'scatter':
-        out = grid_sample_scatter(flat, grid)                                  # (3B, N, C)
-    else:
-        raise ValueError(f"`impl` must be one of {SAMPLING_IMPLS}, got {impl!r}")
-    return out.reshape(B, 3, N, C)
+    if impl == 'channels_last': flat = flat.contiguous(memory_format=torch.channels_last)
+    out = F.grid_sample(flat, grid[:, None], mode='bilinear', padding_mode='zeros', align_corners=False)
+    return out[:, :, 0].transpose(1, 2).reshape(B, 3, N, C)                # (3B, C, 1, N) -> (B, 3, N, C)
 
 def sample_triplanes(planes: torch.Tensor,  # (B, 3, C, R, R) feature planes XY, XZ, YZ
                      points: torch.Tensor,  # (B, N, 3) points in [-1, 1]^3
@@ -69,7 +64,10 @@ def sample_triplanes(planes: torch.Tensor,  # (B, 3, C, R, R) feature planes XY,
                      check: bool = True     # validate shapes and finiteness
                     ) -> torch.Tensor:      # (B, N, C)
     "Tri-plane features at `points`: bilinear sample of each plane (align_corners=False, zeros), mean over planes."
-    return sample_planes(planes, points, impl=impl, check=check).mean(1)
+    if impl not in SAMPLING_IMPLS: raise ValueError(f"`impl` must be one of {SAMPLING_IMPLS}, got {impl!r}")
+    if impl != 'fused': return sample_planes(planes, points, impl=impl, check=check).mean(1)
+    if check: _check_planes_points(planes, points)
+    return sample_triplanes_fused([planes], points)
 
 # %% ../nbs/03_triplane.ipynb #903eee98
 def triplane_pyramid(planes: torch.Tensor,  # (B, 3, C, R, R)
@@ -86,9 +84,11 @@ def triplane_pyramid(planes: torch.Tensor,  # (B, 3, C, R, R)
         r = max(1, round(R * s))
         prev = levels[-1]
         if prev.shape[-1] == r: levels.append(prev); continue
-        x = F.interpolate(prev.reshape(B * 3, C, *prev.shape[-2:]), size=(r, r), mode='bilinear',
-                          align_corners=False, antialias=True)
-        levels.append(x.reshape(B, 3, C, r, r))
+        x = prev.reshape(B * 3, C, *prev.shape[-2:])
+        low = x.dtype in (torch.float16, torch.bfloat16)   # no antialiased CPU kernel for these (autocast): use float32
+        with torch.autocast(x.device.type, enabled=False):
+            x = F.interpolate(x.float() if low else x, size=(r, r), mode='bilinear', align_corners=False, antialias=True)
+        levels.append(x.to(prev.dtype).reshape(B, 3, C, r, r))
     return levels
 
 def sample_triplane_levels(levels: list,        # tri-planes (B, 3, C, R_l, R_l), e.g. from `triplane_pyramid`
@@ -97,6 +97,9 @@ def sample_triplane_levels(levels: list,        # tri-planes (B, 3, C, R_l, R_l)
                            check: bool = True
                           ) -> torch.Tensor:    # (B, N, C)
     "Sum over levels of the plane-averaged tri-plane features."
+    if impl == 'fused':
+        if check: _check_planes_points(levels[0], points)
+        return sample_triplanes_fused(levels, points)
     out = 0
     for i, lv in enumerate(levels):
         out = out + sample_triplanes(lv, points, impl=impl, check=check and i == 0)
@@ -111,6 +114,13 @@ def sample_triplanes_multires(planes: torch.Tensor,  # (B, 3, C, R, R)
     "G3DR multi-resolution tri-plane sampling: features of each antialiased level, summed over levels."
     if check: _check_planes_points(planes, points)
     return sample_triplane_levels(triplane_pyramid(planes, scales), points, impl=impl, check=False)
+
+# %% ../nbs/03_triplane.ipynb #a7df1f25
+def sample_triplanes_fused(levels: list,          # tri-planes (B, 3, C, R_l, R_l) per level
+                           points: torch.Tensor    # (B, N, 3) points in [-1, 1]^3
+                          ) -> torch.Tensor:       # (B, N, C), equal to sample_triplane_levels(levels, points)
+    "Tri-plane features of all levels in one fused lookup (`fastfield.TriplaneTable` with this notebook's plane axes)."
+    return TriplaneTable(levels, PLANE_AXES)(points)
 
 # %% ../nbs/03_triplane.ipynb #5755585e
 def contract(x: torch.Tensor,  # (..., 3) points
@@ -153,8 +163,11 @@ class DecoderConfig:
 
 class TriplaneDecoder(nn.Module):
     "MLP from tri-plane features to colour and density: (B, N, C) -> (rgb (B, N, 3), sigma (B, N))."
-    def __init__(self, cfg: DecoderConfig | None = None, **kw):
+    def __init__(self, cfg: DecoderConfig | None = None,
+                 fused: bool = True,  # evaluate with `softplus_mlp` (same values); False: layer by layer
+                 **kw):
         super().__init__()
+        self.fused = fused
         self.cfg = cfg = cfg or DecoderConfig(**kw)
         if cfg.color not in ('sigmoid', 'eg3d'):
             raise ValueError(f"`color` must be 'sigmoid' or 'eg3d', got {cfg.color!r}")
@@ -171,7 +184,8 @@ class TriplaneDecoder(nn.Module):
         if features.shape[-1] != self.cfg.in_features:
             raise ValueError(f"`features` has {features.shape[-1]} channels (shape {tuple(features.shape)}); "
                              f"the decoder expects in_features={self.cfg.in_features}")
-        o = self.net(features)
+        fast = self.fused and not torch.is_autocast_enabled(features.device.type)
+        o = softplus_mlp(features, self.net) if fast else self.net(features)
         sigma = F.softplus(o[..., 0] + self.cfg.density_shift)
         rgb = torch.sigmoid(o[..., 1:])
         if self.cfg.color == 'eg3d': rgb = rgb * (1 + 2e-3) - 1e-3
@@ -187,7 +201,7 @@ class TriplaneField:
                  scales=None,                  # multi-resolution levels, e.g. (1, 0.5, 0.25) (G3DR); None: single
                  contract_points: bool = False,  # mip-NeRF 360 contraction before lookup (VQ3D)
                  rotation: torch.Tensor | None = None,  # (3, 3) fixed rotation before lookup (VQ3D), or None
-                 impl: str = 'grid_sample',    # sampling implementation, one of SAMPLING_IMPLS
+                 impl: str = 'fused',          # sampling implementation, one of SAMPLING_IMPLS
                  check: bool = True            # validate planes (once) and points (every call)
                 ):
         check_shape(planes, ('B', 3, 'C', 'R', 'R'), 'planes')
@@ -196,7 +210,9 @@ class TriplaneField:
         if rotation is not None: check_shape(rotation, (3, 3), 'rotation')
         self.planes, self.decoder, self.box_scale = planes, decoder, float(box_scale)
         self.contract_points, self.rotation, self.impl, self.check = contract_points, rotation, impl, check
+        if impl not in SAMPLING_IMPLS: raise ValueError(f"`impl` must be one of {SAMPLING_IMPLS}, got {impl!r}")
         self.levels = [planes] if scales is None else triplane_pyramid(planes, scales)
+        self.table = TriplaneTable(self.levels, PLANE_AXES) if impl == 'fused' else None
 
     def to_cube(self, points: torch.Tensor  # (B, M, 3) world points
                ) -> torch.Tensor:           # (B, M, 3) tri-plane coordinates
@@ -215,86 +231,9 @@ class TriplaneField:
                              f"(or planes of one scene to look it up from any number of cameras)")
         if self.check: check_finite(points, 'points')
         q = self.to_cube(points).reshape(Bp, -1, 3)                   # one scene: all cameras' points as one set
-        return sample_triplane_levels(self.levels, q, impl=self.impl, check=False).reshape(B, M, -1)
+        f = self.table(q) if self.table is not None else sample_triplane_levels(self.levels, q, impl=self.impl, check=False)
+        return f.reshape(B, M, -1)
 
     def __call__(self, points: torch.Tensor  # (B, M, 3) world points
                 ):                           # rgb (B, M, 3), sigma (B, M)
         return self.decoder(self.features(points))
-
-# %% ../nbs/03_triplane.ipynb #d539262c
-def _corners(grid, H, W):
-    "Bilinear corners of `grid` (P, N, 2), align_corners=False, zeros padding: [(flat texel index (P*N,), weight (P*N, 1))]."
-    P, N, _ = grid.shape
-    ix = ((grid[..., 0] + 1) * W - 1) / 2                 # (P, N) continuous texel coordinates
-    iy = ((grid[..., 1] + 1) * H - 1) / 2
-    x0, y0 = ix.floor(), iy.floor()
-    wx1, wy1 = ix - x0, iy - y0
-    wx0, wy0 = 1 - wx1, 1 - wy1
-    x0, y0 = x0.long(), y0.long()
-    base = torch.arange(P, device=grid.device)[:, None] * (H * W)
-    out = []
-    for dx, dy, w in ((0, 0, wx0 * wy0), (1, 0, wx1 * wy0), (0, 1, wx0 * wy1), (1, 1, wx1 * wy1)):
-        x, y = x0 + dx, y0 + dy
-        valid = (x >= 0) & (x < W) & (y >= 0) & (y < H)   # outside: zeros padding, no gradient
-        idx = base + y.clamp(0, H - 1) * W + x.clamp(0, W - 1)
-        out.append((idx.reshape(-1), (w * valid).reshape(-1, 1)))
-    return out
-
-class ScatterBilinear(torch.autograd.Function):
-    "grid_sample(align_corners=False, zeros) forward; planes gradient by channels-last index_add_ in the backward."
-    @staticmethod
-    def forward(ctx, planes, grid):  # planes (P, C, H, W), grid (P, N, 2) -> (P, N, C)
-        ctx.save_for_backward(planes, grid)
-        out = F.grid_sample(planes, grid[:, None], mode='bilinear', padding_mode='zeros', align_corners=False)
-        return out[:, :, 0].transpose(1, 2)
-
-    @staticmethod
-    def backward(ctx, gout):  # gout (P, N, C)
-        planes, grid = ctx.saved_tensors
-        P, C, H, W = planes.shape
-        gplanes = ggrid = None
-        if ctx.needs_input_grad[0]:
-            g = gout.reshape(-1, C)
-            table = planes.new_zeros(P * H * W, C)                       # channels-last gradient buffer
-            for idx, w in _corners(grid, H, W): table.index_add_(0, idx, g * w)
-            gplanes = table.reshape(P, H, W, C).permute(0, 3, 1, 2)      # (P, C, H, W) as a channels-last view
-        if ctx.needs_input_grad[1]:
-            go = gout.transpose(1, 2)[:, :, None]                        # (P, C, 1, N) grid_sample's layout
-            ggrid = torch.ops.aten.grid_sampler_2d_backward(go, planes, grid[:, None], 0, 0, False, [False, True])[1][:, 0]
-        return gplanes, ggrid
-
-def grid_sample_scatter(planes: torch.Tensor,  # (P, C, H, W) feature maps
-                    grid: torch.Tensor     # (P, N, 2) coordinates in [-1, 1] (x: width, y: height)
-                   ) -> torch.Tensor:      # (P, N, C)
-    "Bilinear sampling equal to grid_sample(align_corners=False, padding_mode='zeros'), with the scatter backward."
-    return ScatterBilinear.apply(planes, grid)
-
-# %% ../nbs/03_triplane.ipynb #be7cd2f9
-def benchmark_sampling(B=4, C=32, R=256, N=64 * 64 * 48, impls=SAMPLING_IMPLS, points='rays', points_grad=False,
-                       repeats=3, device='cpu') -> dict:
-    "Fastest-of-`repeats` forward/backward seconds of `sample_triplanes` per implementation (CPU: process time)."
-    cuda = torch.device(device).type == 'cuda'
-    def sync():
-        if cuda: torch.cuda.synchronize()
-    clock = time.perf_counter if cuda else time.process_time   # CPU: this process's CPU time, robust to other load
-    g = torch.Generator().manual_seed(0)
-    planes = torch.randn(B, 3, C, R, R, generator=g).to(device).requires_grad_(True)
-    if points == 'rays':  # rays of S = 48 samples through the cube, samples consecutive in memory
-        S = 48; n_rays = N // S
-        o = torch.rand(B, n_rays, 1, 3, generator=g) * 2 - 1
-        d = F.normalize(torch.randn(B, n_rays, 1, 3, generator=g), dim=-1)
-        pts = (o + d * torch.linspace(0, 1, S)[:, None]).clamp(-1, 1).reshape(B, n_rays * S, 3)
-    else: pts = torch.rand(B, N, 3, generator=g) * 2 - 1
-    pts = pts.to(device).requires_grad_(points_grad)
-    fw, bw = {i: [] for i in impls}, {i: [] for i in impls}
-    for _ in range(repeats):               # interleaved, so that load from other processes hits all alike
-        for impl in impls:
-            planes.grad = None; pts.grad = None
-            sync(); t0 = clock()
-            out = sample_triplanes(planes, pts, impl=impl, check=False)
-            sync(); t1 = clock()
-            out.backward(torch.ones_like(out))
-            sync(); t2 = clock()
-            fw[impl].append(t1 - t0); bw[impl].append(t2 - t1)
-            del out
-    return {i: dict(forward=min(fw[i]), backward=min(bw[i])) for i in impls}

@@ -8,8 +8,8 @@ import json, math
 from pathlib import Path
 import torch
 from ...cameras import intrinsics_to_fov, make_cameras
-from ...synth import sample_scenes, render_scenes, scene_cameras, EVAL_VIEWS, load_eval_split
-from ...data import ImageDepthFolder, load_image, load_depth, resize_image, resize_depth
+from ...synth import sample_scenes, render_scenes, scene_cameras, EVAL_VIEWS
+from ...data import ImageDepthFolder, load_eval_split, load_image, load_depth, resize_image, resize_depth
 from .config import G3DRConfig
 from .model import canonical_camera
 
