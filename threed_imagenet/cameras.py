@@ -16,7 +16,7 @@ __all__ = ['EPIGRAF_PRESETS', 'BALL_IN_SPHERE_PARAMS', 'fov_to_intrinsics', 'int
            'to_3dgp', 'from_g3dr', 'to_g3dr', 'G3DRCameraConfig', 'g3dr_canonical_cameras', 'g3dr_code_yaw_range',
            'g3dr_novel_angles', 'g3dr_novel_cameras', 'EpiGRAFCameraConfig', 'epigraf_camera_config', 'epigraf_angles',
            'epigraf_cameras', 'BallInSphereConfig', 'ball_in_sphere_bounds', 'sample_ball_in_sphere', 'squash_to_prior',
-           'ball_in_sphere_cameras', 'frontal_ball_in_sphere', 'frustum_points', 'plot_cameras']
+           'ball_in_sphere_cameras', 'frontal_ball_in_sphere', 'frustum_points', 'plot_cameras', 'draw_cameras']
 
 # %% ../nbs/01_cameras.ipynb #e7249a9c
 def _as_tensor(x, like: torch.Tensor | None = None) -> torch.Tensor:
@@ -448,3 +448,34 @@ def plot_cameras(cams: Cameras,          # the cameras to draw
     fig.update_layout(title=title, scene=dict(aspectmode='data', xaxis_title='x', yaxis_title='y', zaxis_title='z'),
                       margin=dict(l=0, r=0, t=30, b=0), height=450)
     return fig
+
+# %% ../nbs/01_cameras.ipynb #f2ebc4fa
+_CUBE_EDGES = [(0, 1), (1, 2), (2, 3), (3, 0), (4, 5), (5, 6), (6, 7), (7, 4), (0, 4), (1, 5), (2, 6), (3, 7)]
+_FRUSTUM_EDGES = [(0, 1), (0, 2), (0, 3), (0, 4), (1, 2), (2, 3), (3, 4), (4, 1)]
+
+def draw_cameras(cams: Cameras,            # the cameras to draw
+                 ax=None,                  # a matplotlib axis (3D for plane=None); default: a new figure
+                 depth: float = 0.3,       # frustum depth in world units
+                 plane: str | None = None, # None: 3D; 'xy' (seen from above) or 'xz' (from the side): a 2D projection
+                 color='k',                # line colour of these cameras
+                 label: str | None = None, # legend entry
+                 max_cameras: int = 64,    # draw at most this many
+                 show_cube: bool = True,   # draw the [-1, 1]^3 scene cube
+                 lw: float = 0.8):
+    "Camera frustums (and the scene cube) on a matplotlib axis, in 3D or projected on a world plane; returns the axis."
+    import matplotlib.pyplot as plt
+    if plane not in (None, 'xy', 'xz', 'yz'): raise ValueError(f"`plane`={plane!r}; use None (3D), 'xy', 'xz' or 'yz'")
+    axes = [0, 1, 2] if plane is None else ['xyz'.index(a) for a in plane]
+    if ax is None:
+        ax = plt.figure(figsize=(4, 4)).add_subplot(projection='3d' if plane is None else None)
+    P = frustum_points(cams[:max_cameras], depth).detach().cpu()[..., axes]   # (B, 5, 2|3)
+    segs = [torch.stack([f[a], f[b]]) for f in P for a, b in _FRUSTUM_EDGES]
+    if show_cube:
+        c = torch.tensor([[-1., -1, -1], [1, -1, -1], [1, 1, -1], [-1, 1, -1], [-1, -1, 1], [1, -1, 1], [1, 1, 1], [-1, 1, 1]])[:, axes]
+        for a, b in _CUBE_EDGES: ax.plot(*c[[a, b]].T.numpy(), color='0.6', lw=0.6)
+    for k, s in enumerate(segs): ax.plot(*s.T.numpy(), color=color, lw=lw, label=label if k == 0 else None)
+    names = ['x', 'y', 'z']
+    ax.set_xlabel(names[axes[0]]); ax.set_ylabel(names[axes[1]])
+    if plane is None: ax.set_zlabel('z'); ax.set_box_aspect((1, 1, 1))
+    else: ax.set_aspect('equal')
+    return ax

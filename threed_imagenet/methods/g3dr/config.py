@@ -10,12 +10,12 @@ from ...depthreg import s2_from_spacing
 from ...losses import linear_ramp, cosine_warmup
 
 # %% auto #0
-__all__ = ['G3DRConfig', 'semantic_weight', 'novel_view_prob', 'choose_view', 'g3dr_lr', 'trainer_settings']
+__all__ = ['G3DRModelConfig', 'G3DRConfig', 'semantic_weight', 'novel_view_prob', 'choose_view', 'g3dr_lr', 'trainer_settings']
 
 # %% ../../../nbs/methods/g3dr/20_g3dr_config.ipynb #389049c2
 @dataclass
-class G3DRConfig:
-    "Hyper-parameters of G3DR (f_trigen, f_dec, renderer, losses, optimiser); presets `paper()` and `tiny()`."
+class G3DRModelConfig:
+    "The model half of `G3DRConfig`: f_trigen, f_dec, the cameras and rays, the depth regulariser (paper values)."
     # --- images and tri-planes ---
     resolution: int = 128                 # rendered resolution (sec. 3.5: 128^2, then super-resolution)
     sr_resolution: int | None = 256       # RCAN-style super-resolution output (sec. 3.5, ref. [66]); None = off
@@ -53,6 +53,11 @@ class G3DRConfig:
     depth_eps: float = 1e-6               # epsilon of eq. 4 (value not given in the paper)
     surface_sample_prob: float = 0.0      # released code: with prob. 0.4 the fine samples go to d +- 0.05 (canonical view)
     surface_sample_width: float = 0.05    # half-width of that band (code, for rays in [4, 6])
+
+# %% ../../../nbs/methods/g3dr/20_g3dr_config.ipynb #beef403e
+@dataclass
+class G3DRConfig(G3DRModelConfig):
+    "Hyper-parameters of G3DR (f_trigen, f_dec, renderer, losses, optimiser); presets `paper()` and `tiny()`."
     # --- losses (sec. 3.4, eqs. 5-6; sec. 4.1 and S.1: 1, 2, 0.5, 0.35, 0.1, 0.5) ---
     w_recon: float = 1.0                  # lambda_1: squared error, canonical view
     recon_reduction: str = 'mean'         # 'mean' over pixels (NeRF's implementation of "total squared error") or 'sum'

@@ -117,6 +117,7 @@ class RealRGBDSet(torch.utils.data.Dataset):
         return dict(image=x['image'], depth=depth_from_map(x['depth'][None], self.cfg.near, self.cfg.far, self.kind)[0],
                     fov=torch.tensor(float(self.cfg.fov)), label=torch.tensor(x['label']))
 
+# %% ../../../nbs/methods/g3dr/23_g3dr_data.ipynb #1906d59c
 def folder_g3dr_data(data_dir, cfg: G3DRConfig,
                      n_train: int | None = None,  # training images (None: all; 0: none)
                      n_eval: int | None = None,   # held-out scenes (None: all of the folder's eval split)

@@ -66,6 +66,7 @@ def cli_render(argv: list[str] | None = None):
             k += 1
     print(json.dumps({s: {n: str(p) for n, p in d.items()} for s, d in paths.items()}, indent=1))
 
+# %% ../../../nbs/methods/g3dr/26_g3dr_method.ipynb #dc7ca4f2
 def cli_reconstruct(argv: list[str] | None = None):
     "threed_imagenet reconstruct RUN image.png [--depth d.png] --out DIR"
     ap = _parser('reconstruct', 'Lift one image (+ depth map) to tri-planes; write an orbit video and a mesh.')

@@ -162,6 +162,7 @@ def rgbd_config_for(g3dr_cfg, **kw) -> RGBDDiffusionConfig:
     "An `RGBDDiffusionConfig` in the G3DR model's frame: same resolution and [near, far]."
     return RGBDDiffusionConfig(**(dict(resolution=g3dr_cfg.resolution, near=g3dr_cfg.near, far=g3dr_cfg.far) | kw))
 
+# %% ../../../nbs/methods/g3dr/25_g3dr_rgbd.ipynb #4d1671b7
 def save_rgbd_diffusion(model: RGBDDiffusion, run_dir) -> Path:
     "Write the model's weights and config into `run_dir` (rgbd_diffusion.safetensors + .json)."
     p = Path(run_dir); p.mkdir(parents=True, exist_ok=True)
