@@ -181,9 +181,9 @@ def test_vq3d_two_processes_finish(tmp_path):
     "Stage 1 on 2 CPU processes (gloo): both GAN phases, codebook usage all-reduced, dead codes restarted from all-gathered outputs."
     torchrun = [sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node', '2', '--master_port', '29541']
     cmd = [*torchrun, '-m', 'threed_imagenet', 'train', 'vq3d', '--stage', '1', '--batch-size', '2', '--set', *VQ_SET, 'restart_every=2',
-           '--steps', '4', '--log-every', '1', *QUIET, '--out', str(tmp_path / 'V2')]
+           '--steps', '4', '--log-every', '1', '--no-tensorboard', '--threads', '1', '--sample-every', '2', '--out', str(tmp_path / 'V2')]
     try: r = subprocess.run(cmd, capture_output=True, text=True, timeout=240)
     except subprocess.TimeoutExpired: pytest.fail('two VQ3D processes hung')
     assert r.returncode == 0, r.stderr[-3000:]
     log = (tmp_path / 'V2' / 'log.csv').read_text().splitlines()
-    assert len(log) == 5
+    assert len(log) == 5 and (tmp_path / 'V2' / 'samples' / 'step_00000004.png').exists()   # sample grids on process 0 only
