@@ -143,12 +143,14 @@ VQ_SET = ['resolution=16', 'patch=4', 'width=32', 'heads=2', 'enc_layers=1', 'de
           'restart_every=3']
 
 
-def _kill_and_resume(tmp_path, args, tag, kill_after=6, steps=12):
-    "Run `args` twice (identical final weights), then SIGKILL a third run after its step-`kill_after` checkpoint and resume it."
-    for name in ('full', 'again'):
+def _kill_and_resume(tmp_path, args, tag, kill_after=6, steps=12, twice=True):
+    "Run `args` (twice: identical final weights), then SIGKILL another run after its step-`kill_after` checkpoint and resume it."
+    for name in ('full', 'again')[:1 + twice]:
         r = run(*args, '--out', str(tmp_path / f'{tag}-{name}')); assert r.returncode == 0, r.stderr[-3000:]
-    a, b = _final(tmp_path / f'{tag}-full'), _final(tmp_path / f'{tag}-again')
-    assert all(torch_equal(a[k], b[k]) for k in a), f'{tag}: the same command gave different weights'
+    a = _final(tmp_path / f'{tag}-full')
+    if twice:
+        b = _final(tmp_path / f'{tag}-again')
+        assert all(torch_equal(a[k], b[k]) for k in a), f'{tag}: the same command gave different weights'
     cut = tmp_path / f'{tag}-cut'
     p = subprocess.Popen([EXE, *args, '--out', str(cut)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     t0 = time.time()
@@ -174,7 +176,7 @@ def test_vq3d_both_stages_kill_and_resume_bit_identical(tmp_path):
     assert 'restarted' in log[0] or 'G/restarted' in log[0]
     s2 = ['train', 'vq3d', '--stage', '2', '--batch-size', '4', '--set', f'stage1_run={run1}', 'prior_layers=1', 'prior_width=16',
           'prior_heads=2', '--steps', '12', '--ckpt-every', '1', '--keep-ckpts', '40', *QUIET]
-    _kill_and_resume(tmp_path, s2, 'stage2')
+    _kill_and_resume(tmp_path, s2, 'stage2', twice=False)            # the resumed run equals the uninterrupted one
 
 
 def test_vq3d_two_processes_finish(tmp_path):
