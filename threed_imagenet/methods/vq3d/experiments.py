@@ -15,14 +15,15 @@ from ...metrics import image_quality
 from ..registry import train_method, load_method
 from ..g3dr.evaluate import g3dr_predictor
 from .config import VQ3DConfig
-from .model import canonical_cameras
+from .model import canonical_cameras, disc_cameras
 from .data import vq3d_eval_split
 from .prior import stage1_train_set
 from .evaluate import evaluate_stage1, generation_scores, reconstruct, vq3d_predictor
 from .method import load_vq3d
 
 # %% auto #0
-__all__ = ['train_stage', 'codebook_history', 'render_speed', 'picture', 'evaluate_run', 'stage2_report', 'main']
+__all__ = ['train_stage', 'codebook_history', 'render_speed', 'picture', 'evaluate_run', 'stage2_report', 'sample_picture',
+           'main']
 
 # %% ../../../nbs/methods/vq3d/49_vq3d_results.ipynb #901c4ef0
 def _log_rows(run) -> list:
@@ -104,6 +105,19 @@ def stage2_report(run, n: int = 256, threads: int = 2, seed: int = 0) -> dict:
     rows[0] |= dict(fid_real_halves=q['fid'].value, kid_real_halves=q['kid'].value, inception_score=q['is'].value)
     return dict(run=str(run), rows=rows, seconds=time.time() - t0, codebook_size=K, threads=torch.get_num_threads())
 
+@torch.no_grad()
+def sample_picture(run, path, seed: int = 0, **sampling) -> Path:
+    "One generated scene per class: canonical view, disparity and two views on the radius-0.2 circle (Stage 2)."
+    model, s2 = load_vq3d(run)
+    y = torch.arange(s2.cfg.num_classes)
+    _, planes = s2.generate(y, generator=torch.Generator().manual_seed(seed), **sampling)
+    can = model.render(planes, canonical_cameras(model.cfg, len(y)), chunk=8192)
+    d = can['disparity']; d = (d - d.amin((1, 2, 3), keepdim=True)) / (d.amax((1, 2, 3), keepdim=True) - d.amin((1, 2, 3), keepdim=True)).clamp_min(1e-8)
+    rows = {'canonical': can['rgb'].clamp(0, 1), 'disparity': d}
+    for name, a in (('left, r 0.2', 0.0), ('right, r 0.2', 3.14159)):
+        rows[name] = model.render(planes, disc_cameras(model.cfg, model.cfg.eval_disc, torch.full((len(y),), a)), chunk=8192)['rgb'].clamp(0, 1)
+    return atomic_write_bytes(path, png_bytes(labelled_grid(rows, col_labels=[f'class {int(c)}' for c in y], scale=2)))
+
 def main(argv=None):
     "python -m threed_imagenet.methods.vq3d.experiments {train,evaluate,stage2} ... --json OUT.json"
     ap = argparse.ArgumentParser(prog='python -m threed_imagenet.methods.vq3d.experiments')
@@ -113,12 +127,14 @@ def main(argv=None):
     ap.add_argument('--set', nargs='*', default=[], metavar='KEY=VALUE', help='config overrides (JSON values)')
     ap.add_argument('--n', type=int, default=None); ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--json', required=True, help='write the results here')
-    ap.add_argument('--picture', default=None, help='evaluate: also write a PNG grid of novel views here')
+    ap.add_argument('--picture', default=None, help='evaluate: a PNG grid of novel views; stage2: a PNG grid of one sample per class')
     a = ap.parse_args(argv)
     kw = {k: (json.loads(v) if v[:1] in '0123456789-[{tfn' else v) for k, v in (s.split('=', 1) for s in a.set)}
     if a.what == 'train': res = train_stage(a.run, a.stage, threads=a.threads, **kw)
     elif a.what == 'evaluate': res = evaluate_run(a.run, a.g3dr_run, a.n or 32, a.threads, a.picture)
-    else: res = stage2_report(a.run, a.n or 256, a.threads)
+    else:
+        res = stage2_report(a.run, a.n or 256, a.threads)
+        if a.picture: sample_picture(a.run, a.picture)
     Path(a.json).parent.mkdir(parents=True, exist_ok=True)
     Path(a.json).write_text(json.dumps(res, indent=1, default=float))
     return res
