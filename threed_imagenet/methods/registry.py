@@ -20,6 +20,7 @@ __all__ = ['METHODS', 'TRACKS', 'PRESETS', 'RUN_FILE', 'MethodSpec', 'get_spec',
 METHODS = {   # name -> module that defines `SPEC` (imported on first use)
     'g3dr': 'threed_imagenet.methods.g3dr.method',
     'vq3d': 'threed_imagenet.methods.vq3d.method',
+    'epigraf': 'threed_imagenet.methods.epigraf.method',
 }
 TRACKS = ('reconstruction', 'generation')   # the benchmark's two tracks
 PRESETS = ('tiny', 'paper')
