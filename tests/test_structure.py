@@ -10,7 +10,7 @@ PKG = ROOT / 'threed_imagenet'
 # Lower layers first; a module may import only modules of its own or an earlier layer (DESIGN.md "data flows one way").
 LAYERS = [
     ['threed_imagenet', 'core'], ['cameras'], ['rays'], ['triplane'], ['depthreg'], ['render'], ['viz'], ['synth'], ['data'],
-    ['encoders'], ['nets'], ['losses'], ['metrics'], ['train'], ['gan'], ['bench', 'demo'],
+    ['encoders'], ['nets'], ['stylegan'], ['losses'], ['metrics'], ['train'], ['gan'], ['bench', 'demo'],
     ['methods'],                                      # every methods.* module (a method may build on another one)
     ['cli', '__main__'],
 ]

@@ -19,6 +19,7 @@ __all__ = ['METHODS', 'TRACKS', 'PRESETS', 'RUN_FILE', 'MethodSpec', 'get_spec',
 # %% ../../nbs/methods/19_registry.ipynb #d9580e46
 METHODS = {   # name -> module that defines `SPEC` (imported on first use)
     'g3dr': 'threed_imagenet.methods.g3dr.method',
+    'epigraf': 'threed_imagenet.methods.epigraf.method',
 }
 TRACKS = ('reconstruction', 'generation')   # the benchmark's two tracks
 PRESETS = ('tiny', 'paper')
