@@ -80,7 +80,7 @@ def monocular_like(depth: torch.Tensor,      # (B, 1, H, W) exact depth t > 0 (l
         out.append(_unit01(x))
     return torch.cat(out)
 
-# %% ../../../nbs/methods/gan3d/50_gan3d_data.ipynb #f8c47c8d
+# %% ../../../nbs/methods/gan3d/50_gan3d_data.ipynb #5f66a914
 REAL_DEPTH = ('as_is', 'mono_like')
 
 def _check_real_depth(real_depth):
@@ -91,12 +91,16 @@ class RGBDSet(Dataset):
     def __init__(self, image: torch.Tensor,          # (N, 3, R, R)
                  depth: torch.Tensor,                # (N, 1, R, R) in [-1, 1]
                  label: torch.Tensor,                # (N,) long
-                 gt_depth: torch.Tensor | None = None):  # (N, 1, R, R) exact metric depth (synthetic set), for evaluation
+                 gt_depth: torch.Tensor | None = None,  # (N, 1, R, R) exact metric depth (synthetic set), for evaluation
+                 mirror: bool = False):              # append the left-right flipped copy (2N items; EpiGRAF's x-flips)
         sz = check_shape(image, ('N', 3, 'R', 'R'), 'image'); check_shape(depth, ('N', 1, 'R', 'R'), 'depth', sz)
         check_shape(label, ('N',), 'label', sz)
-        self.image, self.depth, self.label, self.gt_depth = image, depth, label.long(), gt_depth
-    def __len__(self): return len(self.image)
-    def __getitem__(self, i): return dict(image=self.image[i], depth=self.depth[i], label=self.label[i])
+        self.image, self.depth, self.label, self.gt_depth, self.mirror = image, depth, label.long(), gt_depth, mirror
+    def __len__(self): return len(self.image) * (2 if self.mirror else 1)
+    def __getitem__(self, i):
+        j, flip = i % len(self.image), i >= len(self.image)
+        f = (lambda x: x.flip(-1)) if flip else (lambda x: x)
+        return dict(image=f(self.image[j]), depth=f(self.depth[j]), label=self.label[j])
 
 def synthetic_rgbd(n: int,                      # training scenes
                    res: int,                    # image size R
@@ -111,20 +115,24 @@ def synthetic_rgbd(n: int,                      # training scenes
     rel = monocular_like(dep, [mono_seed(seed, i) for i in range(n)], mono) if real_depth == 'mono_like' else dep
     return RGBDSet(img, depth_to_unit(rel), lab, dep)
 
-# %% ../../../nbs/methods/gan3d/50_gan3d_data.ipynb #ca08697b
+# %% ../../../nbs/methods/gan3d/50_gan3d_data.ipynb #93465692
 class FolderRGBD(Dataset):
     "An image + depth folder (data.ImageDepthFolder) whose depth is turned into D's real depth in [-1, 1]."
     def __init__(self, root,                    # folder holding images/<class>/... and depth/<class>/...
-                 res: int, real_depth: str = 'as_is', seed: int = 0, mono: MonoLikeConfig = MonoLikeConfig()):
+                 res: int, real_depth: str = 'as_is', seed: int = 0, mono: MonoLikeConfig = MonoLikeConfig(),
+                 mirror: bool = False):          # append the left-right flipped copy
         _check_real_depth(real_depth)
         root = Path(root)
         self.folder = ImageDepthFolder(root / 'images', root / 'depth', res)
-        self.real_depth, self.seed, self.mono = real_depth, seed, mono
-    def __len__(self): return len(self.folder)
+        self.real_depth, self.seed, self.mono, self.mirror = real_depth, seed, mono, mirror
+    def __len__(self): return len(self.folder) * (2 if self.mirror else 1)
     def __getitem__(self, i):
-        it = self.folder[i]; d = it['depth'][None]
-        if self.real_depth == 'mono_like': d = monocular_like(d, [mono_seed(self.seed, i)], self.mono)
-        return dict(image=it['image'], depth=depth_to_unit(d)[0], label=torch.tensor(it['label']))
+        j, flip = i % len(self.folder), i >= len(self.folder)
+        it = self.folder[j]; d = it['depth'][None]
+        if self.real_depth == 'mono_like': d = monocular_like(d, [mono_seed(self.seed, j)], self.mono)
+        img, d = it['image'], depth_to_unit(d)[0]
+        if flip: img, d = img.flip(-1), d.flip(-1)
+        return dict(image=img, depth=d, label=torch.tensor(it['label']))
 
 # %% ../../../nbs/methods/gan3d/50_gan3d_data.ipynb #ca2d9883
 def select_subset(ds: Dataset,             # any set whose items hold 'image' and 'label'
