@@ -20,6 +20,7 @@ __all__ = ['METHODS', 'TRACKS', 'PRESETS', 'RUN_FILE', 'MethodSpec', 'get_spec',
 METHODS = {   # name -> module that defines `SPEC` (imported on first use)
     'g3dr': 'threed_imagenet.methods.g3dr.method',
     'epigraf': 'threed_imagenet.methods.epigraf.method',
+    'gan3d': 'threed_imagenet.methods.gan3d.method',
 }
 TRACKS = ('reconstruction', 'generation')   # the benchmark's two tracks
 PRESETS = ('tiny', 'paper')
