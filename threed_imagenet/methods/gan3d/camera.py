@@ -15,12 +15,14 @@ from ...nets import normalize_2nd_moment
 __all__ = ['CAMERA_MODES', 'GP_WEIGHTS', 'EMD_WEIGHTS', 'CameraGenerator', 'camera_derivatives', 'camera_gradient_penalty',
            'emd_1d', 'camera_emd_penalty']
 
-# %% ../../../nbs/methods/gan3d/52_gan3d_camera.ipynb #269cac96
+# %% ../../../nbs/methods/gan3d/52_gan3d_camera.ipynb #df5daad0
 CAMERA_MODES = ('generator', 'residual', 'prior')
 
 def _mlp(i, h, o, zero_last=False):
+    "3 linear layers with Softplus; weights N(0, 1 / fan_in), zero biases (the effective init of the released equalised layers)."
     layers = nn.Sequential(nn.Linear(i, h), nn.Softplus(), nn.Linear(h, h), nn.Softplus(), nn.Linear(h, o))
-    if zero_last: nn.init.zeros_(layers[-1].weight); nn.init.zeros_(layers[-1].bias)
+    for l in layers[::2]: nn.init.normal_(l.weight, 0., l.in_features ** -0.5); nn.init.zeros_(l.bias)
+    if zero_last: nn.init.zeros_(layers[-1].weight)
     return layers
 
 class CameraGenerator(nn.Module):
