@@ -45,7 +45,7 @@ def side_view_grid(G, kind: str, ev: dict, labels: torch.Tensor, seed: int = 0, 
     dep = (1 - (d - lo) / (hi - lo).clamp_min(1e-6)).expand(-1, -1, 3, -1, -1)
     return torch.cat([sv['rgb'].clamp(0, 1), dep], 1).flatten(0, 1)
 
-# %% ../../../nbs/methods/gan3d/60_gan3d_demo.ipynb #f6fcd9b6
+# %% ../../../nbs/methods/gan3d/60_gan3d_demo.ipynb #61353d7f
 def calibrate(name: str, n_train: int = 256, seed: int = 0, steps: int = 12) -> float:
     "Seconds per step of a method's tiny preset on this machine now (mean of the steps after the first 4)."
     cfg = (EpiGRAFConfig if name == 'epigraf' else GAN3DConfig).tiny(steps=steps, n_train_scenes=min(n_train, 512))
@@ -56,7 +56,7 @@ def run_compare(out_dir,                 # runs, metrics.json and pictures go he
                 minutes: float = 25.,    # training budget per method (wall clock, under the shared lock)
                 sec_per_step: dict | None = None,   # measured {'epigraf': s, 'gan3d': s} to set the step counts
                 steps: dict | None = None,          # or the step counts themselves
-                n_train: int = 8192, n_eval: int = 1024, seed: int = 0, threads: int = 2,
+                n_train: int = 4096, n_eval: int = 1024, seed: int = 0, threads: int = 2,
                 results: str | Path | None = None   # also write the JSON here (a small committed file)
                ) -> dict:
     "Train tiny EpiGRAF and tiny 3DGP on the same scenes at the same budget; score both on the same held-out scenes."
