@@ -64,9 +64,8 @@ class GAN3DConfig(EpiGRAFConfig):
     @property
     def camera_lr(self) -> float: return 0.1 * self.lr_g if self.lr_camera is None else self.lr_camera
 
-# %% ../../../nbs/methods/gan3d/55_gan3d_config.ipynb #59dadf85
-_PAPER = dict(n_coarse=32, n_fine=32, r1_gamma=0.1, box_scale=0.5, background=False, num_classes=1000,
-              camera='ball_in_sphere', select_keep=1 / 3)
+# %% ../../../nbs/methods/gan3d/55_gan3d_config.ipynb #f5ccdf3e
+_PAPER = dict(n_coarse=32, n_fine=32, r1_gamma=0.1, box_scale=0.5, background=False, num_classes=1000, select_keep=1 / 3)
 
 def _paper(cls, **kw) -> 'GAN3DConfig':
     "3DGP on ImageNet 256^2 (sec. 3-4, App. B; REFERENCE_NOTES): EpiGRAF's paper preset + 3DGP's numbers."
@@ -74,7 +73,7 @@ def _paper(cls, **kw) -> 'GAN3DConfig':
 
 def _tiny(cls, **kw) -> 'GAN3DConfig':
     "CPU: EpiGRAF's tiny preset (32^2, 16^2 patches, ...) + 3DGP at small widths, the offline teacher, monocular-like depth."
-    base = dict(box_scale=0.5, background=False, camera='ball_in_sphere', adaptor_channels=16, camera_hidden=64,
+    base = dict(box_scale=0.5, background=False, adaptor_channels=16, camera_hidden=64,
                 real_depth='mono_like', kd_teacher='offline', lr_camera=0.01)
     cfg = EpiGRAFConfig.tiny.__func__(cls, **(base | kw))
     if 'emd_anneal_kimg' not in kw: cfg.emd_anneal_kimg = cfg.anneal_kimg   # the EMD ramps over the same 40 % of the run
