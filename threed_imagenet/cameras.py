@@ -379,9 +379,12 @@ def ball_in_sphere_bounds(cfg: BallInSphereConfig = BallInSphereConfig()) -> tup
 
 def sample_ball_in_sphere(B: int, cfg: BallInSphereConfig = BallInSphereConfig(),
                           generator: torch.Generator | None = None) -> torch.Tensor:
-    "B camera parameter vectors (B, 7) uniform in the prior ranges."
+    "B prior camera vectors (B, 7): uniform in each range, but the look-at direction uniform on the sphere (polar angle arccos(1 - 2v), 3DGP's released config)."
     lo, hi = ball_in_sphere_bounds(cfg)
-    return lo + (hi - lo) * torch.rand(B, 7, generator=generator)
+    prm = lo + (hi - lo) * torch.rand(B, 7, generator=generator)
+    a, b = cfg.lookat_pitch
+    prm[:, 5] = _sample_angle(B, 'usphere', (a + b) / 2, (b - a) / 2, True, generator)   # uniform in cos(polar angle)
+    return prm
 
 def squash_to_prior(raw: torch.Tensor,  # unconstrained outputs (B, 7), e.g. of a camera generator
                     cfg: BallInSphereConfig = BallInSphereConfig()) -> torch.Tensor:

@@ -21,6 +21,7 @@ METHODS = {   # name -> module that defines `SPEC` (imported on first use)
     'g3dr': 'threed_imagenet.methods.g3dr.method',
     'vq3d': 'threed_imagenet.methods.vq3d.method',
     'epigraf': 'threed_imagenet.methods.epigraf.method',
+    'gan3d': 'threed_imagenet.methods.gan3d.method',
 }
 TRACKS = ('reconstruction', 'generation')   # the benchmark's two tracks
 PRESETS = ('tiny', 'paper')

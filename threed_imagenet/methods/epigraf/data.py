@@ -9,8 +9,8 @@ from dataclasses import replace
 from pathlib import Path
 import torch
 from ...cameras import Cameras
-from ...synth import sample_scenes, render_scenes, load_eval_split
-from ...data import ImageDepthFolder, load_image, resize_image, resize_depth
+from ...synth import sample_scenes, render_scenes
+from ...data import ImageDepthFolder, load_eval_split, load_image, resize_image, resize_depth
 from .config import EpiGRAFConfig
 from .model import camera_prior
 
