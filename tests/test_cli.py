@@ -124,6 +124,15 @@ def torch_equal(x, y):
     return torch.equal(x, y)
 
 
+def test_bf16_mixed_precision_trains_on_cpu(tmp_path):
+    "`--mixed-precision bf16` on CPU (G3DR with SR): rays stay float32 under autocast, the losses stay finite."
+    r = run('train', 'g3dr', *SMALL, 'sr_resolution=32', '--steps', '3', '--mixed-precision', 'bf16', *QUIET, '--out', str(tmp_path / 'B'))
+    assert r.returncode == 0, r.stderr[-3000:]
+    log = (tmp_path / 'B' / 'log.csv').read_text().splitlines()
+    i = log[0].split(',').index('loss')
+    assert len(log) == 4 and all(0 < float(row.split(',')[i]) < 10 for row in log[1:]), log
+
+
 def test_two_processes_with_super_resolution_do_not_hang(tmp_path):
     "DDP on 2 CPU processes (gloo) with SR on, where novel-view steps leave SR without gradient; a hang fails by timeout."
     torchrun = [sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node', '2', '--master_port', '29533']

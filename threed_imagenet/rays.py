@@ -23,7 +23,8 @@ def rays_from_pixels(c2w: torch.Tensor,  # camera-to-world (B, 4, 4)
     sz = check_shape(c2w, ('B', 4, 4), 'c2w'); check_shape(K, ('B', 3, 3), 'K', sz); check_shape(uv, ('B', None, 2), 'uv', sz)
     fx, fy, cx, cy = K[:, 0, 0, None], K[:, 1, 1, None], K[:, 0, 2, None], K[:, 1, 2, None]   # (B, 1)
     d_cam = torch.stack([(uv[..., 0] - cx) / fx, (uv[..., 1] - cy) / fy, torch.ones_like(uv[..., 0])], -1)  # (B, N, 3)
-    dirs = F.normalize(d_cam @ c2w[:, :3, :3].transpose(1, 2), dim=-1)                                    # (B, N, 3)
+    with torch.autocast(c2w.device.type, enabled=False):   # geometry stays in the cameras' precision under bf16/fp16 training
+        dirs = F.normalize(d_cam @ c2w[:, :3, :3].transpose(1, 2), dim=-1)                                # (B, N, 3)
     origins = c2w[:, None, :3, 3].expand_as(dirs)
     return origins, dirs
 
