@@ -70,7 +70,7 @@ def _isolated(kw: dict, threads: int, timeout: float, max_gb: float) -> dict:
     except subprocess.TimeoutExpired: return row | dict(status=f'over the {timeout:.0f} s limit')
     if r.returncode == 0: return json.loads(r.stdout.strip().splitlines()[-1])
     last = [l for l in r.stderr.strip().splitlines() if l.strip()][-1:] or [f'exit code {r.returncode}']
-    memory = 'MemoryError' in r.stderr or 'alloc' in last[0].lower()
+    memory = 'MemoryError' in r.stderr or 'failed to map' in r.stderr or 'alloc' in last[0].lower()
     return row | dict(status=f'over {max_gb:g} GB of memory' if memory else last[0][:200])
 
 def bench_methods(names=None,                 # registered methods (default: all of `METHODS`)
