@@ -29,7 +29,7 @@ def test_unknown_command_is_a_clear_error():
 
 
 def test_bench_prints_a_table_and_exits_zero():
-    r = run('bench', '--sizes', '16', '--repeats', '1', '--methods', 'ours', '--no-isolate')
+    r = run('bench', '--sizes', '16', '--repeats', '1', '--renderers', 'ours', '--no-isolate')
     assert r.returncode == 0, r.stderr
     assert 'rays/s' in r.stdout and 'fwd+bwd' in r.stdout
 

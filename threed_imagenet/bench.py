@@ -251,7 +251,9 @@ def format_table(rows: list) -> str:
 #| export
 def cli_bench(argv: list[str] | None = None):
     "`threed_imagenet bench`: rays/s, points/s and peak memory of the renderer vs an EG3D-style one."
-    p = argparse.ArgumentParser(prog='threed_imagenet bench', description=cli_bench.__doc__)
+    p = argparse.ArgumentParser(prog='threed_imagenet bench', description=cli_bench.__doc__,
+                                epilog="`threed_imagenet bench --methods [NAMES]`: training images/s of the registered methods instead "
+                                       "(threed_imagenet.methods.bench)")
     p.add_argument('--sizes', default='64,128', help='square image sizes, comma separated (default 64,128)')
     p.add_argument('--n-coarse', type=int, default=48, help='coarse samples per ray (EpiGRAF: 48)')
     p.add_argument('--n-fine', type=int, default=48, help='fine samples per ray (EpiGRAF: 48)')
@@ -261,7 +263,7 @@ def cli_bench(argv: list[str] | None = None):
                                                 "default 'fused'); the EG3D-style renderer always uses grid_sample")
     p.add_argument('--field', default='triplane', choices=('triplane', 'linear'),
                    help="'linear': a nearly free field, to time the renderers' own work")
-    p.add_argument('--methods', default='ours,eg3d', help="renderers to time: 'ours', 'eg3d' (default both)")
+    p.add_argument('--renderers', default='ours,eg3d', help="renderers to time: 'ours', 'eg3d' (default both)")
     p.add_argument('--repeats', type=int, default=3, help='runs per configuration and process; the fastest is kept')
     p.add_argument('--rounds', type=int, default=2, help='processes per configuration, renderers alternating')
     p.add_argument('--chunk', type=int, default=16384, help='rays per chunk (memory cap)')
@@ -275,7 +277,7 @@ def cli_bench(argv: list[str] | None = None):
     a = p.parse_args(argv)
     try: sizes = [(int(s), int(s)) for s in a.sizes.split(',') if s]
     except ValueError: p.error(f"--sizes must be comma-separated integers, got {a.sizes!r}")
-    methods = tuple(m for m in a.methods.split(',') if m)
+    methods = tuple(m for m in a.renderers.split(',') if m)
     threads = set_cpu_threads(a.threads)
     load = os.getloadavg()[0] if hasattr(os, 'getloadavg') else float('nan')
     common = dict(R=a.resolution, C=a.channels, device=a.device, chunk=a.chunk)

@@ -21,7 +21,7 @@ COMMANDS = {
     'reconstruct': ('threed_imagenet.methods.cli:cli_reconstruct', 'lift one image (+ depth) to 3D with a run: orbit video and mesh'),
     'sample':      ('threed_imagenet.methods.cli:cli_sample', 'generate 3D scenes from class labels with a run'),
     'image-quality': ('threed_imagenet.metrics:cli_image_quality', 'FID / KID / IS between two image sets, with the encoder named'),
-    'bench':       ('threed_imagenet.bench:cli_bench', 'renderer speed and memory table'),
+    'bench':       ('threed_imagenet.methods.bench:cli_bench', 'renderer speed and memory table; --methods: training images/s of every method'),
 }
 
 def _usage() -> str:
