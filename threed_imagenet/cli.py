@@ -22,6 +22,7 @@ COMMANDS = {
     'sample':      ('threed_imagenet.methods.cli:cli_sample', 'generate 3D scenes from class labels with a run'),
     'image-quality': ('threed_imagenet.metrics:cli_image_quality', 'FID / KID / IS between two image sets, with the encoder named'),
     'bench':       ('threed_imagenet.methods.bench:cli_bench', 'renderer speed and memory table; --methods: training images/s of every method'),
+    'benchmark':   ('threed_imagenet.methods.benchmark:cli_benchmark', 'train (or take) runs of every registered method; score them on one held-out split (JSON, table, figure)'),
 }
 
 def _usage() -> str:
