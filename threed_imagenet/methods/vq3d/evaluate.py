@@ -116,7 +116,8 @@ def evaluate_stage1(model: VQ3D, batches,                  # the evaluation spli
                     scenes: list | None = None,            # the synthetic eval scenes: adds depth accuracy by radius
                     extra: dict | None = None) -> dict:
     "Every score of a Stage-1 model on an evaluation split (JSON-able)."
-    rows = novel_view_report({'vq3d': vq3d_predictor(model)} | (others or {}), batches, perceptual=perceptual)
+    rows = novel_view_report({'vq3d': vq3d_predictor(model)} | (others or {}), batches, perceptual=perceptual,
+                             include_flat=True, include_reprojection=True)   # both shared baselines, all / visible / disoccluded
     img = torch.cat([b['image'] for b in batches]); dep = torch.cat([b['depth'] for b in batches])
     fov = torch.cat([b['camera'].fov for b in batches])
     _, can = reconstruct(model, img, fov)

@@ -49,7 +49,7 @@ def _stage1_real(cfg: VQ3DConfig, data, n: int) -> tuple:
 
 def cli_evaluate(argv: list[str] | None = None):
     "threed_imagenet evaluate RUN [--data DIR] --out DIR"
-    ap = _parser('evaluate', 'Stage 1: novel views vs ground truth (+ flat baseline), DA by radius, codebook usage. '
+    ap = _parser('evaluate', 'Stage 1: novel views vs ground truth (+ flat and reprojection baselines), DA by radius, codebook usage. '
                              'Stage 2: FID / KID / IS, class consistency and NFS of generated scenes per sampling setting.')
     ap.add_argument('run', metavar='RUN', help='a VQ3D run folder')
     ap.add_argument('--data', default=None, help='data folder (default: the synthetic set)')
