@@ -48,17 +48,18 @@ def camera_histograms(C, cfg: GAN3DConfig, n: int = 4000, bins: int = 30, seed: 
 def run_ablations(out_dir,                   # run folders go here
                   results,                   # the JSON of results (updated after every variant; variants in it are skipped)
                   steps: int = 400,          # training steps per variant
+                  batch_size: int = 32,      # images per step (the tiny preset's 32)
                   names=None,                # which variants (default: all of ABLATIONS)
                   n_train: int = 4096, n_eval: int = 512, n_nfs: int = 128, seed: int = 0, threads: int = 2) -> dict:
     "Train and score each ablation variant of the tiny preset; keep its scores, thinned log and camera histograms."
     set_cpu_threads(threads)
     out, results = Path(out_dir), Path(results)
-    res = json.loads(results.read_text()) if results.exists() else dict(steps=steps, n_train=n_train, n_eval=n_eval, seed=seed,
+    res = json.loads(results.read_text()) if results.exists() else dict(steps=steps, batch_size=batch_size, n_train=n_train, n_eval=n_eval, seed=seed,
                                                                         threads=threads, variants={})
     ev = None
     for name in names or ABLATIONS:
         if name in res['variants']: continue
-        cfg = GAN3DConfig.tiny(steps=steps, n_train_scenes=n_train, **ABLATIONS[name])
+        cfg = GAN3DConfig.tiny(steps=steps, batch_size=batch_size, n_train_scenes=n_train, **ABLATIONS[name])
         ev = ev if ev is not None else epigraf_eval_data(cfg, None, n_eval, seed=0)
         run = out / name.replace(' ', '_').replace('(', '').replace(')', '').replace('=', '')
         t0 = time.time()

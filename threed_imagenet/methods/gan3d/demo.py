@@ -4,7 +4,7 @@
 
 # %% ../../../nbs/methods/gan3d/60_gan3d_demo.ipynb #634b4d06
 from __future__ import annotations
-import json, resource, tempfile, time
+import json, resource, shutil, tempfile, time
 from pathlib import Path
 import torch
 from ...core import set_cpu_threads
@@ -16,21 +16,28 @@ from ..epigraf.evaluate import evaluate_epigraf, generate, eval_cameras
 from .config import GAN3DConfig
 from .evaluate import evaluate_gan3d, geometry_scores, side_views
 from .losses import GAN3DMethod
+from .ablations import camera_histograms
 
 # %% auto #0
-__all__ = ['side_view_grid', 'calibrate', 'run_compare', 'compact', 'train_speed']
+__all__ = ['RUNS', 'side_view_grid', 'real_grid', 'calibrate', 'run_compare', 'compact', 'train_speed']
 
 # %% ../../../nbs/methods/gan3d/60_gan3d_demo.ipynb #6346a299
-def _eval_epigraf(run, ev: dict, n: int, seed: int = 0) -> tuple:   # (scores, generated dict)
+def _eval_epigraf(run, ev: dict, n: int, n_nfs: int = 128, seed: int = 0) -> tuple:   # (scores, G)
     G = load_method(run, ema=True).G.eval(); cfg = G.cfg
-    res = evaluate_epigraf(G, cfg, ev, n, seed=seed)
-    gen = generate(G, cfg, ev['label'][:n], eval_cameras(ev, cfg)[slice(0, n)], 1.0, seed)
-    res['geometry'] = geometry_scores(gen['depth'], ev['label'][:n], ev['depth'][:n], ev['label'][:n])
+    res = evaluate_epigraf(G, cfg, ev, n, seed=seed, n_nfs=n_nfs, geometry=hasattr(G, 'field'))
+    if hasattr(G, 'field'):
+        gen = generate(G, cfg, ev['label'][:n], eval_cameras(ev, cfg)[slice(0, n)], 1.0, seed)
+        res['geometry'] = geometry_scores(gen['depth'], ev['label'][:n], ev['depth'][:n], ev['label'][:n])
     return res, G
 
-def _eval_gan3d(run, ev: dict, n: int, seed: int = 0) -> tuple:
+def _eval_gan3d(run, ev: dict, n: int, n_nfs: int = 128, seed: int = 0, real_ref: dict | None = None) -> tuple:
     G = load_method(run, ema=True).G.eval(); cfg = G.cfg
-    return evaluate_gan3d(G, cfg, ev, n, seed=seed), G
+    res = evaluate_gan3d(G, cfg, ev, n, seed=seed, n_nfs=n_nfs, real_ref=real_ref)
+    return res | dict(camera_histograms=camera_histograms(G.camera, cfg)), G
+
+def _depth_rows(d: torch.Tensor) -> torch.Tensor:   # (..., 1, R, R) depth -> (..., 3, R, R) min-max per scene, near = bright
+    dims = tuple(range(1, d.dim())); lo, hi = d.amin(dims, keepdim=True), d.amax(dims, keepdim=True)
+    return (1 - (d - lo) / (hi - lo).clamp_min(1e-6)).expand(*d.shape[:-3], 3, *d.shape[-2:])
 
 @torch.no_grad()
 def side_view_grid(G, kind: str, ev: dict, labels: torch.Tensor, seed: int = 0, yaws=(-0.6, 0., 0.6)) -> torch.Tensor:
@@ -41,47 +48,65 @@ def side_view_grid(G, kind: str, ev: dict, labels: torch.Tensor, seed: int = 0, 
     if kind == 'gan3d': cams = G.cameras(z, labels if cfg.num_classes else None, torch.Generator().manual_seed(seed), frontal=True)[2]
     else: cams = eval_cameras(ev, cfg)[slice(0, len(labels))]
     sv = side_views(G, cfg, w, cams, yaws)
-    d = sv['depth']; lo, hi = d.amin((1, 2, 3, 4), keepdim=True), d.amax((1, 2, 3, 4), keepdim=True)
-    dep = (1 - (d - lo) / (hi - lo).clamp_min(1e-6)).expand(-1, -1, 3, -1, -1)
-    return torch.cat([sv['rgb'].clamp(0, 1), dep], 1).flatten(0, 1)
+    return torch.cat([sv['rgb'].clamp(0, 1), _depth_rows(sv['depth'])], 1).flatten(0, 1)
+
+def real_grid(ev: dict, labels: torch.Tensor) -> torch.Tensor:
+    "The first held-out image of each class in `labels` and its exact depth (min-max, near = bright): (2 N, 3, R, R)."
+    idx = [int((ev['label'] == c).nonzero()[0]) for c in labels]
+    return torch.stack([ev['image'][idx].clamp(0, 1), _depth_rows(ev['depth'][idx])], 1).flatten(0, 1)
 
 # %% ../../../nbs/methods/gan3d/60_gan3d_demo.ipynb #61353d7f
-def calibrate(name: str, n_train: int = 256, seed: int = 0, steps: int = 12) -> float:
-    "Seconds per step of a method's tiny preset on this machine now (mean of the steps after the first 4)."
-    cfg = (EpiGRAFConfig if name == 'epigraf' else GAN3DConfig).tiny(steps=steps, n_train_scenes=min(n_train, 512))
-    tr = train_method(name, tempfile.mkdtemp(), cfg, seed=seed, progress=False, tensorboard=False, log_every=4, sample_every=0, ckpt_every=10 ** 6)
-    return sum(r['sec_per_step'] for r in tr.history[1:]) / len(tr.history[1:])
+RUNS = {'epigraf': ('epigraf', {}), 'stylegan2_2d': ('epigraf', dict(generator='2d')), 'gan3d': ('gan3d', {})}   # name -> (method, overrides)
 
-def run_compare(out_dir,                 # runs, metrics.json and pictures go here
-                minutes: float = 25.,    # training budget per method (wall clock, under the shared lock)
-                sec_per_step: dict | None = None,   # measured {'epigraf': s, 'gan3d': s} to set the step counts
+def _tiny(name: str, **kw):
+    method, over = RUNS[name]
+    return (GAN3DConfig if method == 'gan3d' else EpiGRAFConfig).tiny(**(over | kw))
+
+def calibrate(name: str, n_train: int = 128, seed: int = 0, steps: int = 8) -> float:
+    "Seconds per step of a run's tiny preset on this machine now (mean of the steps after the first 2)."
+    tmp = tempfile.mkdtemp()
+    tr = train_method(RUNS[name][0], tmp, _tiny(name, steps=steps, n_train_scenes=n_train), seed=seed, progress=False, tensorboard=False,
+                      log_every=1, sample_every=0, ckpt_every=10 ** 6)
+    shutil.rmtree(tmp, ignore_errors=True)
+    return sum(r['sec_per_step'] for r in tr.history[2:]) / len(tr.history[2:])
+
+def run_compare(out_dir,                 # runs, compare.json and pictures go here
+                minutes: float = 25.,    # training budget per run (wall clock of the steps, under the shared lock)
+                sec_per_step: dict | None = None,   # measured {name: s} to set the step counts (None: `calibrate`)
                 steps: dict | None = None,          # or the step counts themselves
-                n_train: int = 4096, n_eval: int = 1024, seed: int = 0, threads: int = 2,
-                results: str | Path | None = None   # also write the JSON here (a small committed file)
+                names=tuple(RUNS),                  # EpiGRAF, the 2D StyleGAN2 baseline, 3DGP
+                n_train: int = 4096, n_eval: int = 1024, n_nfs: int = 128, seed: int = 0, threads: int = 2,
+                results: str | Path | None = None   # also write the compact JSON (and copy the pictures) here
                ) -> dict:
-    "Train tiny EpiGRAF and tiny 3DGP on the same scenes at the same budget; score both on the same held-out scenes."
+    "Train tiny EpiGRAF, its 2D baseline and tiny 3DGP on the same scenes at the same budget; score all on the same held-out scenes."
     set_cpu_threads(threads)
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
-    if steps is None and sec_per_step is None: sec_per_step = {k: calibrate(k, n_train, seed) for k in ('epigraf', 'gan3d')}
-    steps = steps or {k: int(minutes * 60 / v) for k, v in sec_per_step.items()}
-    cfgs = {'epigraf': EpiGRAFConfig.tiny(steps=steps['epigraf'], n_train_scenes=n_train),
-            'gan3d': GAN3DConfig.tiny(steps=steps['gan3d'], n_train_scenes=n_train)}
-    res = dict(steps=steps, minutes=minutes, calibration=sec_per_step, threads=threads, n_train=n_train, n_eval=n_eval, seed=seed, runs={})
-    for name, cfg in cfgs.items():
+    if steps is None: sec_per_step = sec_per_step or {k: calibrate(k, seed=seed) for k in names}
+    steps = steps or {k: max(1, int(minutes * 60 / v)) for k, v in sec_per_step.items()}
+    res = dict(steps=steps, minutes=minutes, calibration=sec_per_step, threads=threads, n_train=n_train, n_eval=n_eval, n_nfs=n_nfs,
+               seed=seed, runs={})
+    for name in names:
+        cfg = _tiny(name, steps=steps[name], n_train_scenes=n_train)
         t0 = time.time()
-        tr = train_method(name, out / name, cfg, seed=seed, threads=threads, progress=False, tensorboard=False)
-        hist = tr.history
+        tr = train_method(RUNS[name][0], out / name, cfg, seed=seed, threads=threads, progress=False, tensorboard=False, sample_every=0)
+        h = tr.history[1:] or tr.history
         res['runs'][name] = dict(train_seconds=time.time() - t0, steps=tr.step, batch=cfg.batch_size,
-                                 sec_per_step=sum(r['sec_per_step'] for r in hist[1:]) / max(1, len(hist) - 1),
-                                 images_per_second=sum(r['samples_per_sec'] for r in hist[1:]) / max(1, len(hist) - 1),
-                                 history=hist)
-    ev = epigraf_eval_data(cfgs['epigraf'], None, n_eval, seed=0)
-    (res['runs']['epigraf']['scores'], Ge), (res['runs']['gan3d']['scores'], Gg) = _eval_epigraf(out / 'epigraf', ev, n_eval), _eval_gan3d(out / 'gan3d', ev, n_eval)
-    labels = torch.arange(6) * 2
-    for name, G in (('epigraf', Ge), ('gan3d', Gg)):
-        save_grid(side_view_grid(G, name, ev, labels), out / f'side_views_{name}.png', ncols=6)
+                                 sec_per_step=sum(r['sec_per_step'] for r in h) / len(h),
+                                 images_per_second=sum(r['samples_per_sec'] for r in h) / len(h), history=tr.history)
+    both = epigraf_eval_data(_tiny('epigraf'), None, 2 * n_eval, seed=0)       # first half: the reference; second: the floor
+    ev, ref = ({k: v[sl] for k, v in both.items()} for sl in (slice(0, n_eval), slice(n_eval, 2 * n_eval)))
+    labels, Gs = torch.arange(6) * 2, {}
+    for name in names:
+        if name == 'gan3d': res['runs'][name]['scores'], Gs[name] = _eval_gan3d(out / name, ev, n_eval, n_nfs, seed, real_ref=ref)
+        else: res['runs'][name]['scores'], Gs[name] = _eval_epigraf(out / name, ev, n_eval, n_nfs, seed)
+        if hasattr(Gs[name], 'field'): save_grid(side_view_grid(Gs[name], name, ev, labels), out / f'side_views_{name}.png', ncols=6)
+    save_grid(real_grid(ev, labels), out / 'real_depth.png', ncols=12)
     (out / 'compare.json').write_text(json.dumps(res, indent=1, default=float))
-    if results is not None: Path(results).write_text(json.dumps(compact(res), indent=1, default=float))
+    if results is not None:
+        Path(results).write_text(json.dumps(compact(res), indent=1, default=float))
+        dest = Path(results).resolve().parent
+        if dest != out.resolve():
+            for f in out.glob('*.png'): shutil.copy(f, dest / f.name)
     return res
 
 def compact(res: dict, rows: int = 25) -> dict:
