@@ -104,7 +104,7 @@ def _generator_loss(self, batch: dict, step: int) -> dict:
     adv = g_nonsaturating_loss(logits)
     reg, logs = self.camera_regulariser(step, x.shape[0], x.device)
     post = d['post'].detach()
-    logs |= {f'std_{n}': post[:, i].std() for i, n in enumerate(BALL_IN_SPHERE_PARAMS) if n != 'radius'}
+    logs |= {f'std_{n}': post[:, i].std(correction=0) for i, n in enumerate(BALL_IN_SPHERE_PARAMS) if n != 'radius'}   # population std: 0, not NaN, at batch 1
     if idx is not None: logs |= dict(p_dbar=(idx == 0).float().mean(), near_offset=self.G.adaptor.near_offset(c.near, c.far).detach())
     self._logs = dict(g_adv=adv.detach()) | logs
     return dict(loss=adv + reg, fake_logits=logits, fake=x, out=out, **d)
