@@ -9,10 +9,11 @@ It trains `threed_imagenet train g3dr --preset tiny --steps 300 --out RUN --thre
 (never seen in training) and writes, beside this file:
 
 - `g3dr_views.png`: for two scenes, the input and six novel cameras (yaw -30 ... +30 degrees): ground truth, G3DR,
-  the flat baseline (the input image on a plane), and true and G3DR depth; labelled, upscaled with nearest;
+  the flat baseline (the input image on a plane), the reprojection baseline (input pixels splatted with
+  their depth), the disocclusion mask (white: surface the input camera did not see), and true and G3DR depth; labelled, upscaled with nearest;
 - `g3dr_orbit.gif`: G3DR's reconstruction of the same two scenes turned from yaw -0.5 to +0.5 rad and back, colour
   and depth;
-- `make_images.json`: the command, the training time and the mean PSNR of G3DR and of the flat baseline at each of the
+- `make_images.json`: the command, the training time and the mean PSNR of G3DR, the flat and the reprojection baselines at each of the
   eight evaluation cameras over all 32 held-out scenes (what the captions may quote).
 """
 import argparse, json, math, subprocess, sys, tempfile, time
@@ -20,6 +21,7 @@ from pathlib import Path
 import torch
 from PIL import Image
 from threed_imagenet.metrics import flat_baseline, psnr
+from threed_imagenet.metrics.novel_views import reprojection_baseline, disocclusion_mask
 from threed_imagenet.viz import labelled_grid, png_bytes, depth_to_rgb, to_uint8
 from threed_imagenet.methods.g3dr.data import g3dr_data, to_canonical_frame
 from threed_imagenet.methods.g3dr.evaluate import load_g3dr, g3dr_predictor, reconstruct
@@ -57,6 +59,9 @@ def views_picture(model, b, scenes: list, path: Path):
         rows[f'scene {n + 1}: truth'] = torch.cat([img] + [b['novel_images'][k][sl] for k in keep])
         rows[f'scene {n + 1}: G3DR'] = torch.cat([r for r, _ in g3]).clamp(0, 1)
         rows[f'scene {n + 1}: flat baseline'] = torch.cat([flat_baseline(img, dep, b['camera'][j], c)[0] for c in cams]).clamp(0, 1)
+        rows[f'scene {n + 1}: reprojection'] = torch.cat([reprojection_baseline(img, dep, b['camera'][j], c)[0] for c in cams]).clamp(0, 1)
+        dis = [disocclusion_mask(dep, b['camera'][j], td, c).float() for td, c in zip(true_d, cams)]   # white: unseen by the input
+        rows[f'scene {n + 1}: disoccluded'] = torch.cat(dis).expand(-1, 3, -1, -1)
         rows[f'scene {n + 1}: true depth'] = depth_colours(true_d, lo, hi)
         rows[f'scene {n + 1}: G3DR depth'] = depth_colours([d for _, d in g3], lo, hi)
     cols = ['input view'] + [f'yaw {math.degrees(b["novel_offsets"][k][0]):+.0f} deg' for k in keep]
@@ -84,11 +89,12 @@ def camera_psnr(model, batches) -> dict:
     "Mean PSNR of G3DR and of the flat baseline at each evaluation camera over all scenes of `batches`."
     predict, out = g3dr_predictor(model), {}
     for k, (yaw, pitch) in enumerate(batches[0]['novel_offsets']):
-        s = {'g3dr': [], 'flat': []}
+        s = {'g3dr': [], 'flat': [], 'reprojection': []}
         for b in batches:
             gt = b['novel_images'][k]
             s['g3dr'].append(psnr(predict(b['image'], b['depth'], b['camera'], b['novel_cameras'][k])[0].clamp(0, 1), gt))
             s['flat'].append(psnr(flat_baseline(b['image'], b['depth'], b['camera'], b['novel_cameras'][k])[0].clamp(0, 1), gt))
+            s['reprojection'].append(psnr(reprojection_baseline(b['image'], b['depth'], b['camera'], b['novel_cameras'][k])[0].clamp(0, 1), gt))
         out[f'yaw {math.degrees(yaw):+.0f}, pitch {math.degrees(pitch):+.0f}'] = {m: float(torch.cat(v).mean()) for m, v in s.items()}
     return out
 
