@@ -30,8 +30,11 @@ class G3DRModelConfig:
     unet_blocks: int = 2                  # residual blocks per level (sec. 4.1: "a U-net containing residual blocks")
     unet_attn_levels: tuple = (3,)        # U-Net levels with self-attention (not given; the lowest, as in DDPM)
     unet_groups: int = 32                 # GroupNorm groups of the U-Net
+    unet_out_norm: bool = True            # GroupNorm + SiLU before the U-Net's output conv (DDPM's U-Net); False: SiLU + conv (ours)
+    input_skip: bool = False              # add a learned 1x1 map of the RGBD input to the image-aligned plane (ours; not in the paper)
     decoder_hidden: int = 64              # f_dec hidden units (sec. 4.1: 2 layers x 64, softplus)
     decoder_layers: int = 2               # f_dec layers (sec. 4.1)
+    plane_combine: str = 'mean'           # sec. 3.3: plane features "aggregate[d] using mean"; 'concat': f_dec reads all three (3C, ours)
     density_shift: float = -1.0           # sigma = softplus(o - 1), EG3D's activation that G3DR's renderer inherits
     # --- cameras and rays (REFERENCE_NOTES: released code's canonical camera; depth mapped into [4, 6]) ---
     cam_radius: float = 5.0               # canonical camera distance to the origin
@@ -117,6 +120,8 @@ class G3DRConfig(G3DRModelConfig):
             raise ValueError(f"`recon_reduction`={self.recon_reduction!r}; use 'mean' or 'sum'")
         if self.plane_frame not in ('box', 'frustum'):
             raise ValueError(f"`plane_frame`={self.plane_frame!r}; use 'box' (paper) or 'frustum'")
+        if self.plane_combine not in ('mean', 'concat'):
+            raise ValueError(f"`plane_combine`={self.plane_combine!r}; use 'mean' (paper) or 'concat'")
         if self.camera_variant not in ('paper', 'code'):
             raise ValueError(f"`camera_variant`={self.camera_variant!r}; use 'paper' or 'code'")
         for k in ('multires_scales', 'unet_mults', 'unet_attn_levels', 'betas'): setattr(self, k, tuple(getattr(self, k)))

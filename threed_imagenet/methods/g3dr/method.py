@@ -8,7 +8,6 @@ import argparse, json
 from pathlib import Path
 import torch
 from ...data import load_image, load_depth, resize_image, resize_depth
-from ...metrics import format_table
 from ..registry import MethodSpec
 from .config import G3DRConfig, trainer_settings
 from .losses import G3DRMethod
@@ -34,18 +33,24 @@ def _parser(prog: str, desc: str) -> argparse.ArgumentParser:
     return argparse.ArgumentParser(prog=f'threed_imagenet {prog}', description=desc)
 
 def cli_evaluate(argv: list[str] | None = None):
-    "threed_imagenet evaluate RUN [--data DIR] --out DIR"
-    ap = _parser('evaluate', 'Novel-view metrics of a G3DR checkpoint and of the flat baseline on the evaluation split.')
+    "threed_imagenet evaluate RUN [--data DIR] [--out DIR]"
+    ap = _parser('evaluate', 'Canonical and novel-view metrics of a G3DR checkpoint next to the flat and reprojection '
+                 'baselines (all / visible / disoccluded pixels) on the evaluation split.')
     ap.add_argument('checkpoint', metavar='RUN', help='a G3DR run folder (latest checkpoint) or checkpoint file')
     ap.add_argument('--data', default=None, help='data folder with an eval split (default: the synthetic eval split, regenerated from its seed)')
-    ap.add_argument('--out', required=True, help='folder for metrics.json and figures')
+    ap.add_argument('--out', default=None, help='folder for metrics.json and figures (default: the run folder)')
     ap.add_argument('--perceptual', default='lpips-offline-encoder', help="perceptual metric, e.g. 'lpips-vgg' (needs its weights)")
     ap.add_argument('--split-seed', type=int, default=0, help='seed of the synthetic evaluation split (default 0: the fixed benchmark split)')
     a = ap.parse_args(argv)
     model = load_g3dr(a.checkpoint)
     _, ev = g3dr_data(a.data, model.cfg, n_train=0, seed=a.split_seed)
-    res = evaluate_g3dr(model, ev, a.out, a.perceptual, extra=dict(checkpoint=str(a.checkpoint)))
-    print(format_table(res['rows']))
+    run = Path(a.checkpoint)
+    out = a.out or (run if run.is_dir() else run.parent)
+    res = evaluate_g3dr(model, ev, out, a.perceptual, extra=dict(checkpoint=str(a.checkpoint)))
+    print(res['table'])
+    print(f"canonical (input view): PSNR {res['canonical']['psnr']:.2f} dB, depth abs-rel {res['canonical']['abs_rel']:.3f}")
+    print('issue 10 targets (G3DR vs reprojection at every camera):', json.dumps(res['vs_reprojection']['targets']))
+    print('written', Path(out) / 'metrics.json')
 
 def cli_render(argv: list[str] | None = None):
     "threed_imagenet render RUN --out DIR [--data DIR] [--n 4]"

@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from ...core import check_shape
 from ...cameras import (G3DRCameraConfig, intrinsics_to_fov, fov_to_intrinsics, g3dr_canonical_cameras,
                                      g3dr_novel_cameras, spherical_camera, make_cameras)
-from ...triplane import TriplaneDecoder, DecoderConfig, TriplaneField
+from ...triplane import TriplaneDecoder, DecoderConfig, TriplaneField, sample_planes
 from ...nets import UNet, UNetConfig
 from ...render import Renderer, RenderConfig, render_image
 from ...depthreg import DepthKernelConfig, DepthGradScale
@@ -20,8 +20,8 @@ from .config import G3DRConfig
 
 # %% auto #0
 __all__ = ['camera_config', 'canonical_camera', 'novel_cameras', 'orbit_cameras', 'depth_to_unit', 'align_to_image',
-           'to_resolution', 'TriGen', 'frustum_coords', 'FrustumTriplaneField', 'SuperResolution', 'regulariser_args',
-           'G3DR']
+           'to_resolution', 'TriGen', 'frustum_coords', 'FrustumTriplaneField', 'ConcatTriplaneField',
+           'ConcatFrustumField', 'SuperResolution', 'regulariser_args', 'G3DR']
 
 # %% ../../../nbs/methods/g3dr/21_g3dr_model.ipynb #3977a499
 def camera_config(cfg: G3DRConfig) -> G3DRCameraConfig:
@@ -89,6 +89,9 @@ class TriGen(nn.Module):
         self.unet = UNet(UNetConfig(in_ch=self.in_channels, out_ch=3 * cfg.plane_channels, base_ch=cfg.unet_channels,
                                     ch_mult=cfg.unet_mults, num_res_blocks=cfg.unet_blocks,
                                     attn_levels=cfg.unet_attn_levels, groups=cfg.unet_groups))
+        if not cfg.unet_out_norm: self.unet.out[0] = nn.Identity()   # no GroupNorm right before the planes (ours)
+        # ours: a linear path from the input pixels to the image-aligned plane, so colour need not survive the U-Net
+        self.skip = nn.Conv2d(self.in_channels, cfg.plane_channels, 1) if cfg.input_skip else None
 
     def forward(self, rgb: torch.Tensor,           # (B, 3, H, W) in [0, 1]
                 depth: torch.Tensor | None = None  # (B, 1, H, W) in [near, far] (needed if use_depth_input)
@@ -103,6 +106,7 @@ class TriGen(nn.Module):
         R = cfg.plane_resolution
         if x.shape[-1] != R: x = resize_image(x, R, clamp=False)
         y = self.unet(x).reshape(x.shape[0], 3, cfg.plane_channels, R, R)  # (B, 3, C, R, R) in image layout
+        if self.skip is not None: y = torch.stack([y[:, 0], y[:, 1], y[:, 2] + self.skip(x)], 1)   # index 2 becomes YZ
         return align_to_image(y) if cfg.align_planes else y
 
 # %% ../../../nbs/methods/g3dr/21_g3dr_model.ipynb #3b0388ce
@@ -126,6 +130,18 @@ class FrustumTriplaneField(TriplaneField):
 
     def to_cube(self, points: torch.Tensor) -> torch.Tensor:   # (B, M, 3) -> (B, M, 3)
         return frustum_coords(points, self.tan_half, self.cfg)
+
+class _ConcatPlanes:
+    "Mixin for a `TriplaneField`: f_dec reads the three planes' features side by side (B, M, 3C), summed over levels."
+    def features(self, points: torch.Tensor) -> torch.Tensor:  # (B, M, 3) -> (B, M, 3C)
+        Bp, (B, M, _) = self.planes.shape[0], points.shape
+        q = self.to_cube(points).reshape(Bp, -1, 3)                       # one scene: all cameras' points as one set
+        f = sum(sample_planes(lv, q, check=False) for lv in self.levels)  # (Bp, 3, N, C)
+        return f.permute(0, 2, 1, 3).flatten(2).reshape(B, M, -1)
+
+class ConcatTriplaneField(_ConcatPlanes, TriplaneField): "A `TriplaneField` whose f_dec reads concatenated plane features."
+class ConcatFrustumField(_ConcatPlanes, FrustumTriplaneField): "A `FrustumTriplaneField` whose f_dec reads concatenated plane features."
+
 
 # %% ../../../nbs/methods/g3dr/21_g3dr_model.ipynb #f46031c7
 class _ChannelAttention(nn.Module):
@@ -198,7 +214,7 @@ class G3DR(nn.Module):
         super().__init__()
         self.cfg = cfg
         self.trigen = TriGen(cfg)
-        self.decoder = TriplaneDecoder(DecoderConfig(in_features=cfg.plane_channels, hidden=cfg.decoder_hidden,
+        self.decoder = TriplaneDecoder(DecoderConfig(in_features=cfg.plane_channels * (3 if cfg.plane_combine == 'concat' else 1), hidden=cfg.decoder_hidden,
                                                      n_layers=cfg.decoder_layers, density_shift=cfg.density_shift))
         self.renderer = Renderer(RenderConfig(n_coarse=cfg.n_coarse, n_fine=cfg.n_fine, depth_eps=cfg.depth_eps))
         self.eval_renderer = Renderer(RenderConfig(n_coarse=cfg.n_coarse, n_fine=cfg.n_fine, depth_eps=cfg.depth_eps,
@@ -214,8 +230,11 @@ class G3DR(nn.Module):
         scales = cfg.multires_scales if len(cfg.multires_scales) > 1 else None
         if cfg.plane_frame == 'frustum':
             fov = torch.as_tensor(cfg.fov if fov is None else fov, dtype=planes.dtype, device=planes.device).expand(planes.shape[0])
-            field = FrustumTriplaneField(planes, self.decoder, cfg, torch.tan(torch.deg2rad(fov) / 2), scales=scales, check=False)
-        else: field = TriplaneField(planes, self.decoder, box_scale=cfg.box_scale, scales=scales, check=False)
+            cls = ConcatFrustumField if cfg.plane_combine == 'concat' else FrustumTriplaneField
+            field = cls(planes, self.decoder, cfg, torch.tan(torch.deg2rad(fov) / 2), scales=scales, check=False)
+        else:
+            cls = ConcatTriplaneField if cfg.plane_combine == 'concat' else TriplaneField
+            field = cls(planes, self.decoder, box_scale=cfg.box_scale, scales=scales, check=False)
         if sigma_scale == 1.0: return field
         def scaled(points):
             rgb, sigma = field(points)
