@@ -70,12 +70,13 @@ def main(argv=None):
 
 DEMO_RESULTS = HERE / 'g3dr_demo_runs.json'
 
-def record_demo(out_dir, command):
-    "Append the compact record of a finished `threed_imagenet demo --out DIR` (its metrics.json) to g3dr_demo_runs.json."
-    m = json.loads((Path(out_dir) / 'metrics.json').read_text())
+def record_run(run_dir, command, train_seconds=None, eval_seconds=None):
+    "Append the compact record of a finished run + `threed_imagenet evaluate RUN` (RUN/metrics.json) to g3dr_demo_runs.json."
+    m = json.loads((Path(run_dir) / 'metrics.json').read_text())
+    info = json.loads((Path(run_dir) / 'method.json').read_text())
     rows = [{k: r[k] for k in ('method', 'view', 'yaw_offset', 'pitch_offset', *KEYS) if k in r} for r in m['rows']]
-    rec = dict(command=command, seed=m.get('seed'), steps=m['steps'], threads=m['torch_threads'], train_seconds=m['train_seconds'],
-               data_seconds=m['data_seconds'], eval_seconds=m.get('eval_seconds'), canonical=m['canonical'],
+    rec = dict(command=command, method_json={k: v for k, v in info.items() if k != 'config'}, steps=m['config']['steps'],
+               train_seconds=train_seconds, eval_seconds=eval_seconds, canonical=m['canonical'],
                vs_reprojection=m['vs_reprojection'], beats_flat_every_view=m['beats_flat_every_view'], table=m['table'],
                fid={k: m['distribution'][k]['fid']['value'] for k in ('g3dr', 'flat', 'reprojection')},
                overrides={k: v for k, v in m['config'].items() if k in ('plane_combine', 'input_skip', 'unet_out_norm', 'unet_channels', 'depth_reg')},
@@ -86,5 +87,5 @@ def record_demo(out_dir, command):
 
 
 if __name__ == '__main__':
-    if sys.argv[1] == '--from-demo': record_demo(sys.argv[2], sys.argv[3])
+    if sys.argv[1] == '--from-demo': record_run(sys.argv[2], sys.argv[3], *(float(x) for x in sys.argv[4:6]))
     else: main()

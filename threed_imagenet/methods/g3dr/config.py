@@ -103,6 +103,7 @@ class G3DRConfig(G3DRModelConfig):
                     unet_mults=(1, 2, 2), unet_blocks=1, unet_attn_levels=(), unet_groups=8, decoder_hidden=32, n_coarse=16, n_fine=16,
                     near=3.0, far=7.0, box_scale=2.0, s2=s2_from_spacing(3.0, 7.0, 16),
                     plane_frame='frustum',   # pixel-aligned planes for images of any fov (see "The frustum frame")
+                    plane_combine='concat', input_skip=True, unet_out_norm=False,   # f_trigen keeps its input (issue 10, notebook 30)
                     w_depth=0.25,            # lambda_2 in the paper's units: pixels in [-1, 1] (x4) and depth over [4, 6] (x1/2), see below
                     surface_sample_prob=0.4, surface_sample_width=0.1,   # released code's surface samples (see below)
                     semantic_encoder='offline', perceptual_encoder='offline',
