@@ -47,7 +47,10 @@ def test_main_job_runs_end_to_end(tmp_path):
     r = run('demo', '--out', str(tmp_path), '--steps', '2')
     assert r.returncode == 0, r.stderr[-3000:]
     m = json.loads((tmp_path/'metrics.json').read_text())
-    assert {row['method'] for row in m['rows']} == {'flat', 'g3dr'} and m['steps'] == 2
+    assert {row['method'] for row in m['rows']} == {'flat', 'reprojection', 'g3dr'} and m['steps'] == 2
+    assert {'psnr_visible', 'psnr_disoccluded', 'abs_rel_disoccluded'} <= set(m['rows'][0])   # issue 10: every score split
+    assert 'reprojection' in m['table'] and set(m['vs_reprojection']['targets']) >= {'within_1db_all'}
+    assert 'reprojection' in r.stdout and 'canonical PSNR' in r.stdout
     assert m['perceptual_metric'] == 'lpips-offline-encoder'          # the encoder is named with every score
     for name in ('scene0_orbit.gif', 'scene0_orbit.mp4', 'scene0_mesh.ply', 'novel_views_grid.png'):
         assert (tmp_path/name).stat().st_size > 0, name
