@@ -10,15 +10,15 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import torch
 from ...metrics import (novel_view_report, flat_baseline, reprojection_baseline, image_quality,
-                                     non_flatness_score, psnr, depth_errors, format_table)
+                                     non_flatness_score, render_nfs_depth, psnr, depth_errors, format_table)
 from ...viz import OrbitConfig, export_field_assets, density_grid
 from ..registry import load_method
-from .model import G3DR, orbit_cameras, to_resolution
+from .model import G3DR, orbit_cameras, to_resolution, canonical_camera
 from .data import to_canonical_frame, relative_camera
 
 # %% auto #0
 __all__ = ['reconstruct', 'g3dr_predictor', 'load_g3dr', 'canonical_scores', 'format_novel_table', 'novel_view_table',
-           'evaluate_g3dr', 'distribution_scores', 'export_scene']
+           'culled_nfs', 'evaluate_g3dr', 'distribution_scores', 'export_scene']
 
 # %% ../../../nbs/methods/g3dr/24_g3dr_evaluate.ipynb #bfbc8a25
 @torch.no_grad()
@@ -97,6 +97,22 @@ def novel_view_table(model: G3DR, batches, perceptual: str = 'lpips-offline-enco
     return dict(rows=rows, summary=dict(g3dr_minus_reprojection=delta, targets=targets), table=format_novel_table(rows, perceptual))
 
 
+# %% ../../../nbs/methods/g3dr/24_g3dr_evaluate.ipynb #9b82faa6
+@torch.no_grad()
+def culled_nfs(model: G3DR, batches, q: float = 0.5) -> dict:  # {'g3dr', 'ground_truth', 'q', 'rule', 'n'}
+    "NFS of G3DR's culled-density depth at each input camera and of the true input depth, both over [near, far] of G3DR's frame."
+    cfg = model.cfg; model.eval(); got, ref = [], []
+    for b in batches:
+        img, d = to_resolution(b['image'], b['depth'], cfg); d, _ = to_canonical_frame(d, cfg)
+        planes = model.trigen(img, d if cfg.use_depth_input else None)
+        fov = b['camera'].fov.to(img)
+        c2w, K = canonical_camera(cfg, len(img), cfg.resolution, img.device, fov)
+        depth = render_nfs_depth(model.eval_renderer, model.field(planes, fov=fov), c2w, K, cfg.resolution, cfg.resolution,
+                                 cfg.near, cfg.far, q=q)                                # (B, 1, R, R), one cull per batch
+        got += [non_flatness_score(depth[i:i + 1], cfg.near, cfg.far) for i in range(len(depth))]
+        ref += [non_flatness_score(d[i:i + 1].clamp(cfg.near, cfg.far), cfg.near, cfg.far) for i in range(len(d))]
+    return dict(g3dr=float(torch.tensor(got).mean()), ground_truth=float(torch.tensor(ref).mean()), q=q, rule='3dgp', n=len(got))
+
 # %% ../../../nbs/methods/g3dr/24_g3dr_evaluate.ipynb #2280a7bd
 def evaluate_g3dr(model: G3DR,
                   batches,                 # the evaluation split (see `metrics.evaluate_novel_views`)
@@ -115,6 +131,7 @@ def evaluate_g3dr(model: G3DR,
                                     for k in ('psnr', perceptual, 'depth_acc', 'abs_rel')}
     res['distribution'] = distribution_scores({'g3dr': g3dr_predictor(model), 'flat': flat_baseline,
                                                'reprojection': reprojection_baseline}, batches)
+    res['nfs_culled'] = culled_nfs(model, batches)
     if out_dir is not None:
         out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
         (out / 'metrics.json').write_text(json.dumps(res, indent=1, default=float))
