@@ -10,8 +10,8 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['seed_everything', 'default_device', 'set_cpu_threads', 'check_shape', 'check_finite', 'atomic_write_bytes',
-           'atomic_save', 'add_config_args', 'config_from_args', 'setup_plotly']
+__all__ = ['seed_everything', 'default_device', 'set_cpu_threads', 'step_seed', 'rng_state', 'set_rng_state', 'check_shape',
+           'check_finite', 'atomic_write_bytes', 'atomic_save', 'add_config_args', 'config_from_args', 'setup_plotly']
 
 # %% ../nbs/00_core.ipynb #8907649d
 def seed_everything(seed: int = 0  # the seed for python, numpy and torch
@@ -31,6 +31,21 @@ def set_cpu_threads(n: int | None = None  # threads; default: `THREED_THREADS` e
     n = n or int(os.environ.get('THREED_THREADS', 0)) or os.cpu_count() or 1
     torch.set_num_threads(n)
     return n
+
+def step_seed(seed: int, step: int, rank: int = 0) -> int:
+    "A 63-bit seed mixed from (run seed, step, process) by numpy's SeedSequence: each step's random stream depends on these only."
+    return int(np.random.SeedSequence([seed, step, rank + 1]).generate_state(1, np.uint64)[0] >> np.uint64(1))
+
+def rng_state() -> dict:
+    "The global random states of python, numpy and torch (CPU and every CUDA device)."
+    return {'python': random.getstate(), 'numpy': np.random.get_state(), 'torch': torch.get_rng_state(),
+            'cuda': torch.cuda.get_rng_state_all() if torch.cuda.is_available() else []}
+
+def set_rng_state(s: dict):
+    "Restore what `rng_state` returned."
+    random.setstate(s['python']); np.random.set_state(s['numpy']); torch.set_rng_state(s['torch'])
+    if s.get('cuda') and torch.cuda.is_available(): torch.cuda.set_rng_state_all(s['cuda'])
+
 
 # %% ../nbs/00_core.ipynb #d89bddc1
 def check_shape(x: torch.Tensor,  # the tensor to check

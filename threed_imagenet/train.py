@@ -4,22 +4,21 @@
 
 # %% ../nbs/13_train.ipynb #3a5be640
 from __future__ import annotations
-import copy, csv, io, json, math, os, random, sys, time, warnings
+import copy, csv, io, json, math, os, sys, time, warnings
 from contextlib import nullcontext
 from dataclasses import dataclass, asdict
 from pathlib import Path
-import numpy as np
 import torch
 import torch.nn as nn
 from torch.utils.data import DataLoader, Dataset, Sampler
 from tqdm.auto import tqdm
-from .core import seed_everything, atomic_write_bytes, atomic_save
+from .core import seed_everything, step_seed, rng_state, set_rng_state, atomic_write_bytes, atomic_save
 from .losses import cosine_warmup, linear_ramp
 from .viz import labelled_grid, png_bytes
 
 # %% auto #0
-__all__ = ['TrainConfig', 'TrainableMethod', 'ResumableSampler', 'make_loader', 'step_seed', 'rng_state', 'set_rng_state',
-           'latest_checkpoint', 'load_checkpoint', 'NonFiniteLossError', 'Trainer']
+__all__ = ['TrainConfig', 'TrainableMethod', 'ResumableSampler', 'make_loader', 'latest_checkpoint', 'load_checkpoint',
+           'NonFiniteLossError', 'Trainer']
 
 # %% ../nbs/13_train.ipynb #82914d35
 @dataclass
@@ -146,20 +145,6 @@ def make_loader(dataset: Dataset,          # a map-style dataset
                       persistent_workers=False, **kwargs)
 
 # %% ../nbs/13_train.ipynb #9ed3f32a
-def step_seed(seed: int, step: int, rank: int = 0) -> int:
-    "A 63-bit seed mixed from (run seed, step, process) by numpy's SeedSequence: each step's random stream depends on these only."
-    return int(np.random.SeedSequence([seed, step, rank + 1]).generate_state(1, np.uint64)[0] >> np.uint64(1))
-
-def rng_state() -> dict:
-    "The global random states of python, numpy and torch (CPU and every CUDA device)."
-    return {'python': random.getstate(), 'numpy': np.random.get_state(), 'torch': torch.get_rng_state(),
-            'cuda': torch.cuda.get_rng_state_all() if torch.cuda.is_available() else []}
-
-def set_rng_state(s: dict):
-    "Restore what `rng_state` returned."
-    random.setstate(s['python']); np.random.set_state(s['numpy']); torch.set_rng_state(s['torch'])
-    if s.get('cuda') and torch.cuda.is_available(): torch.cuda.set_rng_state_all(s['cuda'])
-
 def _tensors(prefix: str, sd: dict) -> dict:
     "Detached, contiguous CPU copies of a state dict's tensors (safetensors refuses shared storage)."
     return {f'{prefix}.{k}': v.detach().cpu().contiguous().clone() for k, v in sd.items() if isinstance(v, torch.Tensor)}
@@ -204,7 +189,7 @@ def load_checkpoint(path: str | Path,            # run folder, checkpoint base p
 class NonFiniteLossError(RuntimeError):
     "Training produced a NaN/inf loss or gradient; the last good checkpoint is kept."
 
-# %% ../nbs/13_train.ipynb #102e6a2f
+# %% ../nbs/13_train.ipynb #0ba45114
 def _to_device(batch, device):
     "Move tensors in a (nested) batch to `device`."
     if isinstance(batch, torch.Tensor): return batch.to(device, non_blocking=True)
@@ -235,41 +220,9 @@ def _progress_line(row: dict, step: int, steps: int) -> str:
     return (f"step {step}/{steps} ({100 * step / steps:.0f}%) | {losses} | {row['samples_per_sec']:.1f} img/s | "
             f"ETA {eta // 3600}h{eta % 3600 // 60:02d}m{eta % 60:02d}s")
 
-class Trainer:
-    "Trains a `TrainableMethod` on a DataLoader with one flat loop (see `fit`)."
-    def __init__(self, method: nn.Module,   # the method (an nn.Module with training_step)
-                 loader: DataLoader,        # training data (ideally from `make_loader`, for exact resume)
-                 cfg: TrainConfig):
-        self.cfg, self.out = cfg, Path(cfg.out_dir)
-        opts = method.configure_optimizers(cfg) if hasattr(method, 'configure_optimizers') else TrainableMethod.configure_optimizers(method, cfg)
-        opts, scheds = opts if isinstance(opts, tuple) else (opts, None)
-        self.phases = list(opts) if isinstance(opts, dict) else [None]
-        opts = opts if isinstance(opts, dict) else {None: opts}
-        self.acc = _make_accelerator(cfg, find_unused=getattr(method, 'find_unused_parameters', True) or len(self.phases) > 1)
-        self.main = self.acc.is_main_process
-        seed_everything(cfg.seed + self.acc.process_index)
-        self.ema = None              # copied before `prepare` wraps the method (DDP, mixed-precision forward)
-        if cfg.ema_decay is not None:
-            src = method.ema_targets() if hasattr(method, 'ema_targets') else method
-            self.ema = copy.deepcopy(src).to(self.acc.device).eval().requires_grad_(False)
-        prepared = self.acc.prepare(method, *opts.values())
-        self.model, self.opts = prepared[0], dict(zip(self.phases, prepared[1:]))
-        self.method = self.acc.unwrap_model(self.model)
-        if isinstance(self.method, TrainableMethod): self.method.run_seed = cfg.seed
-        if scheds is None:   # the config's schedule, as a factor of each group's initial lr
-            scheds = {k: torch.optim.lr_scheduler.LambdaLR(o, lambda s: cfg.lr_at(s) / cfg.lr) for k, o in self.opts.items()}
-        self.scheds = scheds if isinstance(scheds, dict) else {self.phases[0]: scheds}
-        self.loader = loader
-        self.sampler = getattr(loader, 'sampler', None)
-        if isinstance(self.sampler, ResumableSampler):
-            self.sampler.rank, self.sampler.world = self.acc.process_index, self.acc.num_processes
-        if len(loader) == 0: raise ValueError("`loader` yields no batches (dataset smaller than the batch size with drop_last)")
-        self.step, self.epoch, self.batch_in_epoch, self._it = 0, 0, 0, None
-        self.history, self.last_ckpt = [], None
-        self._sample_batch = None
-        if cfg.resume: self._resume(cfg.resume)
-
-    # ---- data -------------------------------------------------------------------------------------------
+# %% ../nbs/13_train.ipynb #8c59f54d
+class _TrainerData:
+    "The resumable data iterator and the fixed sample batch of `Trainer` (read with it)."
     def _new_iterator(self):
         "Start the data iterator at (epoch, batch_in_epoch) without touching the global RNG."
         if isinstance(self.sampler, ResumableSampler):
@@ -300,6 +253,10 @@ class Trainer:
         return _to_device(self._sample_batch, self.acc.device)
 
     # ---- one optimiser step ------------------------------------------------------------------------------
+
+# %% ../nbs/13_train.ipynb #3737079f
+class _TrainerSteps:
+    "One optimisation phase, the finiteness check and the EMA update of `Trainer` (read with it)."
     def _run_phase(self, phase, batches) -> dict | None:
         "Forward/backward over the micro-batches and one update of `phase`'s optimiser; the logged values."
         opt, cfg, logs = self.opts[phase], self.cfg, {}
@@ -354,43 +311,9 @@ class Trainer:
     def _ema_source(self) -> nn.Module:
         return self.method.ema_targets() if hasattr(self.method, 'ema_targets') else self.method
 
-    # ---- the loop ----------------------------------------------------------------------------------------
-    def fit(self, stop_at: int | None = None   # stop (with a checkpoint) after this many steps, as if preempted
-           ) -> dict:
-        "Train until `cfg.steps` (or `stop_at`); return the last logged values."
-        cfg, end = self.cfg, min(self.cfg.steps, stop_at or self.cfg.steps)
-        self.model.train()
-        tty = sys.stderr.isatty()    # a progress bar on a terminal, a line per log row in a log file
-        bar = tqdm(total=cfg.steps, initial=self.step, disable=not (self.main and cfg.progress and tty), dynamic_ncols=True)
-        t0, acc_logs, counts, n_acc, last = time.time(), {}, {}, 0, {}
-        while self.step < end:
-            seed_everything(step_seed(cfg.seed, self.step, self.acc.process_index))   # the step's randomness: f(seed, step, process)
-            batches = [self._next_batch() for _ in range(cfg.grad_accum)]
-            for phase in self.phases:
-                logs = self._run_phase(phase, batches)
-                if logs is None: continue
-                for k, v in logs.items():
-                    key = k if phase is None else f'{phase}/{k}'
-                    acc_logs[key] = acc_logs.get(key, 0.) + v; counts[key] = counts.get(key, 0) + 1; last[key] = v
-            for s in self.scheds.values(): s.step()      # schedules follow the global step (skipped phases too)
-            n_acc += 1
-            self.step += 1
-            self._update_ema()
-            bar.update(1)
-            if self.step % cfg.log_every == 0 or self.step == end:
-                row = {k: last[k] if k.endswith('lr') else v / counts[k] for k, v in acc_logs.items()}  # means; lr: current
-                dt = (time.time() - t0) / n_acc
-                bs = getattr(self.loader, 'batch_size', None) or 1
-                row |= {'sec_per_step': dt, 'samples_per_sec': cfg.grad_accum * bs * self.acc.num_processes / max(dt, 1e-9)}
-                self._log(row); bar.set_postfix({k: f'{v:.4g}' for k, v in row.items() if 'loss' in k})
-                if self.main and cfg.progress and not tty: print(_progress_line(row, self.step, cfg.steps), flush=True)
-                t0, acc_logs, counts, n_acc = time.time(), {}, {}, 0
-            if cfg.sample_every and self.step % cfg.sample_every == 0: self.save_samples()
-            if self.step % cfg.ckpt_every == 0 or self.step == end: self.save_checkpoint()
-        bar.close()
-        return last
-
-    # ---- logs and samples --------------------------------------------------------------------------------
+# %% ../nbs/13_train.ipynb #1dc3d304
+class _TrainerLogs:
+    "log.csv, TensorBoard and the labelled sample grids of `Trainer` (read with it)."
     def _log(self, row: dict):
         "Append a row to `log.csv` (rewritten atomically when new columns appear or after a resume) and to TensorBoard."
         if not self.main: return
@@ -437,7 +360,9 @@ class Trainer:
                 tb.add_images(f'samples/{k}', v.expand(-1, 3, -1, -1) if v.shape[1] == 1 else v, self.step)
         return path
 
-    # ---- checkpoints -------------------------------------------------------------------------------------
+# %% ../nbs/13_train.ipynb #341a5494
+class _TrainerCheckpoints:
+    "Atomic checkpoints, pruning and exact resume of `Trainer` (read with it)."
     def state(self) -> dict:
         "Everything besides the tensors of the weights that `resume` needs."
         return {'step': self.step, 'epoch': self.epoch, 'batch_in_epoch': self.batch_in_epoch,
@@ -496,3 +421,73 @@ class Trainer:
     def close(self):
         "Flush and close the TensorBoard writer."
         if getattr(self, '_writer', None) is not None: self._writer.close(); self._writer = None
+
+# %% ../nbs/13_train.ipynb #0941c5a1
+class Trainer(_TrainerData, _TrainerSteps, _TrainerLogs, _TrainerCheckpoints):
+    "Trains a `TrainableMethod` on a DataLoader with one flat loop (see `fit`)."
+    def __init__(self, method: nn.Module,   # the method (an nn.Module with training_step)
+                 loader: DataLoader,        # training data (ideally from `make_loader`, for exact resume)
+                 cfg: TrainConfig):
+        self.cfg, self.out = cfg, Path(cfg.out_dir)
+        opts = method.configure_optimizers(cfg) if hasattr(method, 'configure_optimizers') else TrainableMethod.configure_optimizers(method, cfg)
+        opts, scheds = opts if isinstance(opts, tuple) else (opts, None)
+        self.phases = list(opts) if isinstance(opts, dict) else [None]
+        opts = opts if isinstance(opts, dict) else {None: opts}
+        self.acc = _make_accelerator(cfg, find_unused=getattr(method, 'find_unused_parameters', True) or len(self.phases) > 1)
+        self.main = self.acc.is_main_process
+        seed_everything(cfg.seed + self.acc.process_index)
+        self.ema = None              # copied before `prepare` wraps the method (DDP, mixed-precision forward)
+        if cfg.ema_decay is not None:
+            src = method.ema_targets() if hasattr(method, 'ema_targets') else method
+            self.ema = copy.deepcopy(src).to(self.acc.device).eval().requires_grad_(False)
+        prepared = self.acc.prepare(method, *opts.values())
+        self.model, self.opts = prepared[0], dict(zip(self.phases, prepared[1:]))
+        self.method = self.acc.unwrap_model(self.model)
+        if isinstance(self.method, TrainableMethod): self.method.run_seed = cfg.seed
+        if scheds is None:   # the config's schedule, as a factor of each group's initial lr
+            scheds = {k: torch.optim.lr_scheduler.LambdaLR(o, lambda s: cfg.lr_at(s) / cfg.lr) for k, o in self.opts.items()}
+        self.scheds = scheds if isinstance(scheds, dict) else {self.phases[0]: scheds}
+        self.loader = loader
+        self.sampler = getattr(loader, 'sampler', None)
+        if isinstance(self.sampler, ResumableSampler):
+            self.sampler.rank, self.sampler.world = self.acc.process_index, self.acc.num_processes
+        if len(loader) == 0: raise ValueError("`loader` yields no batches (dataset smaller than the batch size with drop_last)")
+        self.step, self.epoch, self.batch_in_epoch, self._it = 0, 0, 0, None
+        self.history, self.last_ckpt = [], None
+        self._sample_batch = None
+        if cfg.resume: self._resume(cfg.resume)
+
+    def fit(self, stop_at: int | None = None   # stop (with a checkpoint) after this many steps, as if preempted
+           ) -> dict:
+        "Train until `cfg.steps` (or `stop_at`); return the last logged values."
+        cfg, end = self.cfg, min(self.cfg.steps, stop_at or self.cfg.steps)
+        self.model.train()
+        tty = sys.stderr.isatty()    # a progress bar on a terminal, a line per log row in a log file
+        bar = tqdm(total=cfg.steps, initial=self.step, disable=not (self.main and cfg.progress and tty), dynamic_ncols=True)
+        t0, acc_logs, counts, n_acc, last = time.time(), {}, {}, 0, {}
+        while self.step < end:
+            seed_everything(step_seed(cfg.seed, self.step, self.acc.process_index))   # the step's randomness: f(seed, step, process)
+            batches = [self._next_batch() for _ in range(cfg.grad_accum)]
+            for phase in self.phases:
+                logs = self._run_phase(phase, batches)
+                if logs is None: continue
+                for k, v in logs.items():
+                    key = k if phase is None else f'{phase}/{k}'
+                    acc_logs[key] = acc_logs.get(key, 0.) + v; counts[key] = counts.get(key, 0) + 1; last[key] = v
+            for s in self.scheds.values(): s.step()      # schedules follow the global step (skipped phases too)
+            n_acc += 1
+            self.step += 1
+            self._update_ema()
+            bar.update(1)
+            if self.step % cfg.log_every == 0 or self.step == end:
+                row = {k: last[k] if k.endswith('lr') else v / counts[k] for k, v in acc_logs.items()}  # means; lr: current
+                dt = (time.time() - t0) / n_acc
+                bs = getattr(self.loader, 'batch_size', None) or 1
+                row |= {'sec_per_step': dt, 'samples_per_sec': cfg.grad_accum * bs * self.acc.num_processes / max(dt, 1e-9)}
+                self._log(row); bar.set_postfix({k: f'{v:.4g}' for k, v in row.items() if 'loss' in k})
+                if self.main and cfg.progress and not tty: print(_progress_line(row, self.step, cfg.steps), flush=True)
+                t0, acc_logs, counts, n_acc = time.time(), {}, {}, 0
+            if cfg.sample_every and self.step % cfg.sample_every == 0: self.save_samples()
+            if self.step % cfg.ckpt_every == 0 or self.step == end: self.save_checkpoint()
+        bar.close()
+        return last
