@@ -12,22 +12,14 @@ from ...synth import sample_scenes, render_scenes
 from ...data import ImageDepthFolder
 from ..g3dr.config import G3DRConfig
 from ..g3dr.data import g3dr_data
+from ..g3dr.data import RGBDSet
 from .config import VQ3DConfig
 
 # %% auto #0
 __all__ = ['VQ3DSet', 'synthetic_train_set', 'VQ3DFolder', 'vq3d_train_data', 'vq3d_eval_split']
 
 # %% ../../../nbs/methods/vq3d/45_vq3d_data.ipynb #5d9264fa
-class VQ3DSet(torch.utils.data.Dataset):
-    "In-memory training items: dict(image (3, R, R), depth (1, R, R) pseudo-GT (depth or disparity), fov, label)."
-    def __init__(self, image, depth, fov=None, label=None):
-        self.image, self.depth, self.fov, self.label = image, depth, fov, label
-    def __len__(self): return len(self.image)
-    def __getitem__(self, i):
-        d = dict(image=self.image[i], depth=self.depth[i])
-        if self.fov is not None: d['fov'] = self.fov[i]
-        if self.label is not None: d['label'] = self.label[i]
-        return d
+VQ3DSet = RGBDSet   # the in-memory (image, depth, fov, label) set is G3DR's; VQ3D reads depth as pseudo-GT (depth or disparity)
 
 def synthetic_train_set(cfg: VQ3DConfig, n: int | None = None, seed: int = 0, batch: int = 256) -> VQ3DSet:
     "`n` (default cfg.n_train_scenes) synthetic training scenes from `seed`, rendered at cfg.resolution, with exact depth."
