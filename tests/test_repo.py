@@ -1,7 +1,6 @@
 """The repository is in sync with itself: exported library, clean notebooks, README generated from index.ipynb."""
 import shutil, subprocess, sys
 from pathlib import Path
-import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 

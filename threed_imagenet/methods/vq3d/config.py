@@ -43,6 +43,8 @@ class VQ3DConfig:
     usage_decay: float = 0.99             # ours: EMA decay of each code's share of assignments (dead-code detection)
     dead_threshold: float = 0.1           # ours: a code is dead when its EMA share < dead_threshold / codebook_size
     restart_every: int = 1000             # ours: steps between dead-code restarts from encoder outputs (0: never)
+    entropy_weight: float = 0.0           # ours (MAGVIT-v2 sec. 3.1's entropy penalty; 42): 0 = off, as the supplementary
+    entropy_temperature: float = 0.1      # ours: tau of its soft assignments
     # --- tri-planes and the two MLPs (supp. 1.1, 1.4) ---
     plane_channels: int = 32              # not given (ours: 32, as EG3D / EpiGRAF)
     plane_upsample: int = 8               # ours: each token decodes to an 8x8 patch of every plane: 32 tokens -> 256^2 planes

@@ -104,7 +104,8 @@ class VQ3D(nn.Module):
         super().__init__()
         self.cfg = cfg
         self.encoder = ViTEncoder(cfg) if cfg.encoder == 'vit' else ConvEncoder(cfg)
-        self.quantizer = FactorizedQuantizer(cfg.width, cfg.codebook_size, cfg.code_dim, cfg.beta, cfg.usage_decay, cfg.dead_threshold)
+        self.quantizer = FactorizedQuantizer(cfg.width, cfg.codebook_size, cfg.code_dim, cfg.beta, cfg.usage_decay, cfg.dead_threshold,
+                                             cfg.entropy_weight, cfg.entropy_temperature)
         self.decoder = PlaneDecoder(cfg)
         mlp = lambda: DecoderConfig(in_features=cfg.plane_channels, hidden=cfg.mlp_hidden, n_layers=2, density_shift=cfg.density_shift)
         self.nerf_mlp, self.proposal_mlp = TriplaneDecoder(mlp()), TriplaneDecoder(mlp())   # supp. 1.4: 32 hidden units each

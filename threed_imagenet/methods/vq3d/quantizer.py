@@ -11,7 +11,7 @@ import torch.distributed as dist
 from ...core import check_shape
 
 # %% auto #0
-__all__ = ['vq_lookup', 'FactorizedQuantizer']
+__all__ = ['vq_lookup', 'code_entropy_loss', 'FactorizedQuantizer']
 
 # %% ../../../nbs/methods/vq3d/42_vq3d_quantizer.ipynb #917e4a5a
 def vq_lookup(z: torch.Tensor,         # (..., d) unit-length encoder outputs
@@ -27,6 +27,18 @@ def vq_lookup(z: torch.Tensor,         # (..., d) unit-length encoder outputs
     commitment = (z - e.detach()).square().sum(-1).mean()                   # moves the encoder
     z_q = z + (e - z).detach()                                              # value e, gradient of z (identity)
     return z_q, idx, e, codebook_loss + beta * commitment
+
+# %% ../../../nbs/methods/vq3d/42_vq3d_quantizer.ipynb #12462f88
+def code_entropy_loss(z: torch.Tensor,          # (..., d) unit-length encoder outputs
+                      codebook: torch.Tensor,   # (K, d) code vectors (normalised here)
+                      temperature: float = 0.1  # tau of the soft assignment (cosine similarities lie in [-1, 1])
+                     ) -> torch.Tensor:         # scalar: mean token entropy - entropy of the batch's mean assignment
+    "MAGVIT-v2's entropy penalty on soft code assignments: low when every token is sure and the batch uses many codes."
+    logits = z.reshape(-1, z.shape[-1]) @ F.normalize(codebook, dim=-1).T / temperature      # (N, K)
+    logp = logits.log_softmax(-1); p = logp.exp()
+    token = -(p * logp).sum(-1).mean()                                                          # confident tokens
+    avg = p.mean(0)                                                                             # (K,) the batch's use
+    return token + (avg * avg.clamp_min(1e-12).log()).sum()                                     # ... minus H(batch)
 
 # %% ../../../nbs/methods/vq3d/42_vq3d_quantizer.ipynb #ce438632
 def _all_reduce_sum(x: torch.Tensor) -> torch.Tensor:
@@ -48,9 +60,12 @@ class FactorizedQuantizer(nn.Module):
                  code_dim: int = 8,                 # d (supp. 1.2)
                  beta: float = 0.25,                # commitment weight
                  usage_decay: float = 0.99,         # EMA decay of the assignment shares
-                 dead_threshold: float = 0.1):      # dead if EMA share < dead_threshold / K
+                 dead_threshold: float = 0.1,       # dead if EMA share < dead_threshold / K
+                 entropy_weight: float = 0.0,       # weight of `code_entropy_loss` in the quantiser loss (0: off)
+                 entropy_temperature: float = 0.1): # its tau
         super().__init__()
         self.K, self.beta, self.usage_decay, self.dead_threshold = codebook_size, beta, usage_decay, dead_threshold
+        self.entropy_weight, self.entropy_temperature = entropy_weight, entropy_temperature
         self.down, self.up = nn.Linear(width, code_dim), nn.Linear(code_dim, width)
         self.codebook = nn.Parameter(F.normalize(torch.randn(codebook_size, code_dim), dim=-1))   # uniform on the sphere
         self.register_buffer('usage', torch.full((codebook_size,), 1.0 / codebook_size))       # EMA share per code
@@ -93,6 +108,7 @@ class FactorizedQuantizer(nn.Module):
             every = torch.arange(self.K, device=z.device) if restart_all else None
             restarted = self.restart_dead(z.detach(), restart_generator, every)
         z_q, idx, _, loss = vq_lookup(z, self.codebook, self.beta)
+        if self.entropy_weight: loss = loss + self.entropy_weight * code_entropy_loss(z, self.codebook, self.entropy_temperature)
         stats = dict(loss=loss, perplexity=self._track(idx), dead=float(len(self.dead_codes())), restarted=float(restarted))
         return self.up(z_q), idx, stats
 
