@@ -8,7 +8,7 @@ import argparse, json
 from pathlib import Path
 from ...metrics import format_table
 from ...viz import save_grid
-from ..registry import MethodSpec, load_method
+from ..registry import MethodSpec, BenchAdapter, load_method
 from .config import EpiGRAFConfig, trainer_settings
 from .losses import EpiGRAFMethod
 from .data import epigraf_train_data, epigraf_eval_data
@@ -16,7 +16,7 @@ from .evaluate import evaluate_epigraf, export_sample, generate, eval_cameras, c
 import torch
 
 # %% auto #0
-__all__ = ['SPEC', 'load_generator', 'cli_evaluate', 'cli_sample']
+__all__ = ['SPEC', 'BENCH', 'load_generator', 'cli_evaluate', 'cli_sample']
 
 # %% ../../../nbs/methods/epigraf/45_epigraf_method.ipynb #5b5ed751
 def _parser(prog: str, desc: str) -> argparse.ArgumentParser:
@@ -88,3 +88,12 @@ SPEC = MethodSpec(
     name='epigraf', summary='EpiGRAF (Skorokhodov et al. 2022): patch-wise tri-plane NeRF GAN with a scale/location-aware discriminator',
     config=EpiGRAFConfig, build=EpiGRAFMethod, train_data=epigraf_train_data, train_config=trainer_settings,
     commands=dict(evaluate=cli_evaluate, sample=cli_sample), tracks=('generation',))
+
+# %% ../../../nbs/methods/epigraf/45_epigraf_method.ipynb #3c40be02
+def _bench_generate(run, reals: dict, seed: int) -> dict:
+    G, cfg = load_generator(run); R = cfg.resolution; K = reals['K'].clone(); K[:, :2] *= R / reals['image'].shape[-1]
+    cams = eval_cameras(reals | dict(K=K), cfg) if hasattr(G, 'field') else None
+    g = generate(G, cfg, reals['label'], cams, seed=seed)
+    return dict(rgb=g['rgb'], depth=g.get('depth'))
+
+BENCH = BenchAdapter(generate=_bench_generate)

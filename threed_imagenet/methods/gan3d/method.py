@@ -10,7 +10,7 @@ import torch
 from torch.utils.data import Subset
 from ...metrics import format_table
 from ...viz import save_grid
-from ..registry import MethodSpec
+from ..registry import MethodSpec, BenchAdapter
 from ..epigraf.data import epigraf_eval_data
 from ..epigraf.method import load_generator
 from .config import GAN3DConfig, trainer_settings
@@ -20,7 +20,7 @@ from .distill import load_teacher
 from .evaluate import evaluate_gan3d, export_gan3d_sample, generate_gan3d
 
 # %% auto #0
-__all__ = ['SPEC', 'gan3d_train_data', 'cli_evaluate', 'cli_sample']
+__all__ = ['SPEC', 'BENCH', 'gan3d_train_data', 'cli_evaluate', 'cli_sample']
 
 # %% ../../../nbs/methods/gan3d/59_gan3d_method.ipynb #f4dfc535
 def gan3d_train_data(cfg: GAN3DConfig, data_dir=None, seed: int = 0):
@@ -99,3 +99,11 @@ SPEC = MethodSpec(
     name='gan3d', summary='3DGP (Skorokhodov et al. 2023): EpiGRAF + adversarial depth supervision, a learnable camera, distillation into D',
     config=GAN3DConfig, build=GAN3DMethod, train_data=gan3d_train_data, train_config=trainer_settings,
     commands=dict(evaluate=cli_evaluate, sample=cli_sample), tracks=('generation',))
+
+# %% ../../../nbs/methods/gan3d/59_gan3d_method.ipynb #82ebbe02
+def _bench_generate(run, reals: dict, seed: int) -> dict:
+    G, cfg = load_generator(run)
+    g = generate_gan3d(G, cfg, reals['label'], seed=seed)
+    return dict(rgb=g['rgb'], depth=g['depth'])
+
+BENCH = BenchAdapter(generate=_bench_generate)
