@@ -12,14 +12,13 @@ from ..cameras import make_cameras
 from ..synth import sample_scenes, render_scenes, scene_cameras, EVAL_VIEWS
 from ..data import resize_image
 from ..encoders import load_encoder, image_features
-from ..metrics import novel_view_report, image_quality, non_flatness_score, format_table
+from ..metrics import (novel_view_report, image_quality, non_flatness_score, format_table, unit_depth_descriptors,
+                                    depth_kid_per_class)
 from .registry import (METHODS, TRACKS, PRESETS, get_spec, make_config, load_run, find_run, parse_overrides, save_run,
                                              BenchAdapter, fit_run, one_stage)
 from .vq3d.method import load_vq3d
 from .vq3d.evaluate import vq3d_predictor
 from .vq3d.model import novel_cameras as vq3d_novel_cameras
-from .epigraf.evaluate import depth_kid_per_class
-from .gan3d.evaluate import unit_depth_descriptors
 
 # %% auto #0
 __all__ = ['SCHEMA', 'ADAPTERS', 'RECON_KEYS', 'GEN_KEYS', 'benchmark_split', 'split_reals', 'nfs_minmax', 'class_consistency',

@@ -10,15 +10,15 @@ import torch
 import torch.nn.functional as F
 from ... import viz
 from ...cameras import Cameras, spherical_camera, fov_to_intrinsics
-from ...metrics import image_quality, kid_from_features, non_flatness_score, render_nfs_depth
+from ...metrics import image_quality, non_flatness_score, render_nfs_depth, depth_kid_per_class
 from ...render import Renderer, RenderConfig
 from ..registry import find_run, load_method
 from .config import EpiGRAFConfig, kimg
 from .model import camera_prior
 
 # %% auto #0
-__all__ = ['eval_cameras', 'generate', 'depth_descriptors', 'depth_kid_per_class', 'nfs', 'nfs_released_rule', 'evaluate_epigraf',
-           'checkpoint_curve', 'yaw_views', 'orbit_cameras', 'export_sample']
+__all__ = ['eval_cameras', 'generate', 'depth_descriptors', 'nfs', 'nfs_released_rule', 'evaluate_epigraf', 'checkpoint_curve',
+           'yaw_views', 'orbit_cameras', 'export_sample']
 
 # %% ../../../nbs/methods/epigraf/44_epigraf_evaluate.ipynb #f77a6f6d
 def eval_cameras(ev: dict, cfg: EpiGRAFConfig, generator: torch.Generator | None = None) -> Cameras:
@@ -57,18 +57,6 @@ def depth_descriptors(depth: torch.Tensor,   # (N, 1, H, W) depth along the ray
     "Depth normalised by its camera's range, (t - near) / (far - near), area-downsampled to size x size."
     u = (depth - near.view(-1, 1, 1, 1)) / (far - near).view(-1, 1, 1, 1)
     return F.adaptive_avg_pool2d(u.clamp(0, 1), size).flatten(1)
-
-def depth_kid_per_class(real: torch.Tensor, real_labels: torch.Tensor,   # (N, D) descriptors, (N,) classes
-                        fake: torch.Tensor, fake_labels: torch.Tensor,   # (M, D), (M,)
-                        n_subsets: int = 50, min_count: int = 8) -> dict:
-    "KID between real and generated depth descriptors within each class (classes with >= min_count of both); their mean."
-    per = {}
-    for c in sorted(set(real_labels.tolist()) & set(fake_labels.tolist())):
-        a, b = real[real_labels == c], fake[fake_labels == c]
-        if min(len(a), len(b)) >= min_count:
-            per[int(c)] = kid_from_features(a, b, n_subsets, max(len(a), len(b)), encoder='depth-8x8').value
-    if not per: raise ValueError(f"no class has >= {min_count} real and generated depth maps; evaluate more images")
-    return {'mean': sum(per.values()) / len(per), 'per_class': per}
 
 def nfs(depth: torch.Tensor, near: torch.Tensor, far: torch.Tensor) -> float:   # (N, 1, H, W), (N,), (N,)
     "3DGP's NFS with each image binned over its own camera's [near, far] (64 bins); mean over images."

@@ -7,17 +7,14 @@ from __future__ import annotations
 import math
 from pathlib import Path
 import torch
-import torch.nn.functional as F
 from ... import viz
 from ...cameras import Cameras
-from ...metrics import image_quality
-from ..epigraf.evaluate import nfs, nfs_released_rule, depth_kid_per_class, yaw_views
+from ...metrics import image_quality, unit_depth_descriptors, depth_kid_per_class
+from ..epigraf.evaluate import nfs, nfs_released_rule, yaw_views
 from .config import GAN3DConfig
-from .data import depth_to_unit
 
 # %% auto #0
-__all__ = ['generate_gan3d', 'gan3d_nfs_cameras', 'unit_depth_descriptors', 'geometry_scores', 'evaluate_gan3d', 'side_views',
-           'export_gan3d_sample']
+__all__ = ['generate_gan3d', 'gan3d_nfs_cameras', 'geometry_scores', 'evaluate_gan3d', 'side_views', 'export_gan3d_sample']
 
 # %% ../../../nbs/methods/gan3d/58_gan3d_evaluate.ipynb #8cd4eec9
 @torch.no_grad()
@@ -49,11 +46,6 @@ def gan3d_nfs_cameras(G, cfg: GAN3DConfig, z: torch.Tensor, labels: torch.Tensor
     return Cameras(c.c2w, c.K, c.H, c.W, torch.full((n,), float(c.near)), torch.full((n,), float(c.far)))   # per-camera ranges
 
 # %% ../../../nbs/methods/gan3d/58_gan3d_evaluate.ipynb #dff4a410
-def unit_depth_descriptors(depth: torch.Tensor,   # (N, 1, H, W) depth in any units
-                           size: int = 8) -> torch.Tensor:   # (N, size * size) in [0, 1]
-    "Depth min-max normalised per image (as D sees it), area-downsampled to size x size."
-    return F.adaptive_avg_pool2d((depth_to_unit(depth.float()) + 1) / 2, size).flatten(1)
-
 def geometry_scores(gen_depth: torch.Tensor, gen_labels: torch.Tensor,     # (N, 1, H, W), (N,)
                     real_depth: torch.Tensor, real_labels: torch.Tensor,   # (M, 1, H, W), (M,)
                     n_subsets: int = 50) -> dict:
