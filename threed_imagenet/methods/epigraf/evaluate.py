@@ -30,11 +30,11 @@ def eval_cameras(ev: dict, cfg: EpiGRAFConfig, generator: torch.Generator | None
 @torch.no_grad()
 def generate(G, cfg: EpiGRAFConfig,
              labels: torch.Tensor,       # (N,) classes
-             cams: Cameras | None,       # (N,) cameras (None for the 2D generator)
+             cams,                       # (N,) Cameras, None (2D generator), or fn(z (B, z_dim), y (B,) | None, generator) -> (Cameras (B,), dict of extras)
              psi: float = 1.0,           # truncation
-             seed: int = 0,              # seeds z
+             seed: int = 0,              # seeds z (and the draws of a camera function)
              batch: int = 64,
-             noise_mode: str = 'const') -> dict:   # rgb (N, 3, R, R), depth and opacity (N, 1, R, R) for 3D; w (N, w_dim)
+             noise_mode: str = 'const') -> dict:   # rgb (N, 3, R, R), depth and opacity (N, 1, R, R) for 3D; w (N, w_dim); the extras
     "Render one generated scene per (class, camera), in batches, reproducibly."
     was = G.training; G.eval()
     g = torch.Generator().manual_seed(seed)
@@ -42,9 +42,11 @@ def generate(G, cfg: EpiGRAFConfig,
     outs = []
     for i in range(0, len(labels), batch):
         sl = slice(i, i + batch)
-        w = G.mapping(z[sl], labels[sl] if cfg.num_classes else None, psi=psi)
-        o = G.images(w, None if cams is None else cams[sl], noise_mode=noise_mode)
-        outs.append({k: v.float().cpu() for k, v in o.items()} | {'w': w.cpu()})
+        y = labels[sl] if cfg.num_classes else None
+        c, extra = cams(z[sl], y, g) if callable(cams) else (None if cams is None else cams[sl], {})   # a function draws after z
+        w = G.mapping(z[sl], y, psi=psi)
+        o = G.images(w, c, noise_mode=noise_mode)
+        outs.append({k: v.float().cpu() for k, v in o.items()} | {'w': w.cpu()} | extra)
     G.train(was)
     return {k: torch.cat([o[k] for o in outs]) for k in outs[0]}
 

@@ -10,7 +10,7 @@ import torch
 from ... import viz
 from ...cameras import Cameras
 from ...metrics import image_quality, unit_depth_descriptors, depth_kid_per_class
-from ..epigraf.evaluate import nfs, nfs_released_rule, yaw_views
+from ..epigraf.evaluate import generate, nfs, nfs_released_rule, yaw_views
 from .config import GAN3DConfig
 
 # %% auto #0
@@ -24,19 +24,11 @@ def generate_gan3d(G, cfg: GAN3DConfig,
                    seed: int = 0,             # seeds z and the prior cameras
                    frontal: bool = False,     # frontal position (NFS cameras), C's fov and look-at
                    batch: int = 64, size: int | None = None) -> dict:  # rgb (N, 3, R, R), depth, opacity (N, 1, R, R), w, z, camera (N, 7)
-    "One generated scene per class at C's cameras, reproducibly."
-    was = G.training; G.eval()
-    g = torch.Generator().manual_seed(seed)
-    z = torch.randn(len(labels), cfg.z_dim, generator=g)
-    outs = []
-    for i in range(0, len(labels), batch):
-        sl = slice(i, i + batch)
-        y = labels[sl] if cfg.num_classes else None
-        _, post, cams = G.cameras(z[sl], y, generator=g, frontal=frontal, size=size)
-        w = G.mapping(z[sl], y, psi=psi)
-        outs.append({k: v.float().cpu() for k, v in G.images(w, cams).items()} | dict(w=w.cpu(), z=z[sl], camera=post.cpu()))
-    G.train(was)
-    return {k: torch.cat([o[k] for o in outs]) for k in outs[0]}
+    "One generated scene per class at C's cameras, reproducibly: EpiGRAF's `generate` loop with C's cameras per batch."
+    def cams(z, y, g):   # the batch's prior cameras from the stream after z, through C; kept: z and C's output (B, 7)
+        _, post, c = G.cameras(z, y, generator=g, frontal=frontal, size=size)
+        return c, dict(z=z, camera=post.cpu())
+    return generate(G, cfg, labels, cams, psi, seed, batch)
 
 @torch.no_grad()
 def gan3d_nfs_cameras(G, cfg: GAN3DConfig, z: torch.Tensor, labels: torch.Tensor, seed: int = 0) -> Cameras:
