@@ -5,32 +5,26 @@
 # %% ../../nbs/methods/39_benchmark.ipynb #4c714ff1
 from __future__ import annotations
 import argparse, dataclasses, importlib, json, math, shlex, statistics, tempfile, time
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 import matplotlib.pyplot as plt
 import torch
 from ..cameras import make_cameras
 from ..synth import sample_scenes, render_scenes, scene_cameras, EVAL_VIEWS
 from ..data import resize_image
 from ..encoders import load_encoder, image_features
-from ..metrics import novel_view_report, image_quality, non_flatness_score, format_table
-from ..train import latest_checkpoint
-from .registry import METHODS, TRACKS, PRESETS, get_spec, make_config, train_method, load_run, find_run, parse_overrides, save_run
-from .g3dr.evaluate import g3dr_predictor, load_g3dr
-from .g3dr.rgbd import RGBDDiffusionConfig, load_rgbd_diffusion, sample_3d
+from ..metrics import (novel_view_report, image_quality, non_flatness_score, format_table, unit_depth_descriptors,
+                                    depth_kid_per_class)
+from .registry import (METHODS, TRACKS, PRESETS, get_spec, make_config, load_run, find_run, parse_overrides, save_run,
+                                             BenchAdapter, fit_run, one_stage)
 from .vq3d.method import load_vq3d
 from .vq3d.evaluate import vq3d_predictor
 from .vq3d.model import novel_cameras as vq3d_novel_cameras
-from .epigraf.method import load_generator
-from .epigraf.evaluate import generate as epigraf_generate, eval_cameras, depth_kid_per_class
-from .gan3d.evaluate import generate_gan3d, unit_depth_descriptors
 
 # %% auto #0
 __all__ = ['SCHEMA', 'ADAPTERS', 'RECON_KEYS', 'GEN_KEYS', 'benchmark_split', 'split_reals', 'nfs_minmax', 'class_consistency',
-           'generation_scores', 'ground_truth_scores', 'BenchAdapter', 'fit_run', 'get_adapter', 'sec_per_step',
-           'run_budget', 'equal_images', 'obtain_run', 'run_benchmark', 'summarize', 'markdown_table', 'plot_results',
-           'write_results', 'check_results', 'cli_benchmark']
+           'generation_scores', 'ground_truth_scores', 'get_adapter', 'sec_per_step', 'run_budget', 'equal_images',
+           'obtain_run', 'run_benchmark', 'summarize', 'markdown_table', 'plot_results', 'write_results',
+           'check_results', 'cli_benchmark']
 
 # %% ../../nbs/methods/39_benchmark.ipynb #b7fafa07
 SCHEMA = 'threed_imagenet.benchmark/1'
@@ -100,49 +94,18 @@ def ground_truth_scores(reals: dict, encoder='offline') -> dict:
                 encoder=enc.name, n=len(reals['image']))
 
 # %% ../../nbs/methods/39_benchmark.ipynb #13fb064e
-@dataclass
-class BenchAdapter:
-    "How the benchmark drives a registered method (a method module may export one as `BENCH`)."
-    predictor: Callable | None = None   # run -> predict(image, depth, input_camera, novel_camera) -> (rgb, depth)
-    generate: Callable | None = None    # (run, reals, seed, **options) -> dict(rgb (N, 3, h, w), depth (N, 1, h, w) or None)
-    train: Callable | None = None       # (spec, out, preset, overrides, seed, threads, train_kw) -> evaluation run folder
-    overrides: dict = field(default_factory=dict)   # {track: {field: value}} added to the preset when that track runs (before --set)
-    configs: Callable | None = None     # run -> [(run folder, config)] of its stages (default: the run's own)
-    stages: Callable | None = None      # config -> [dict(stage, steps, batch_size)] (default: one stage)
-    preset_steps: Callable | None = None  # (spec, preset, overrides) -> [steps of each trainer stage] (default: the preset's steps)
-
-def fit_run(spec, out, cfg, preset: str, seed: int, threads=None, **train_kw) -> Path:
-    "Train `cfg` into the run folder `out` unless it already holds its final checkpoint (a partial run is resumed)."
-    ck, same = latest_checkpoint(out), lambda c: json.dumps(dataclasses.asdict(c), sort_keys=True, default=str)
-    if ck is not None and same(load_run(out)[1]) != same(cfg):
-        raise ValueError(f"{out} holds a {spec.name} run with another config; choose another --out (or pass the run with --runs)")
-    if ck is not None and int(ck.name.split('_')[-1]) >= cfg.steps: return Path(out)
-    train_method(spec, out, cfg, preset, seed=seed, resume=ck is not None, threads=threads, **train_kw)
-    return Path(out)
-
 def _train_one(spec, out, preset, kw, seed, threads, train_kw):
     return fit_run(spec, out, make_config(spec, preset, kw), preset, seed, threads, **train_kw)
 
 def _preset_steps(spec, preset, kw) -> list: return [make_config(spec, preset, kw).steps]
 
-def _one_stage(cfg) -> list: return [dict(stage='main', steps=cfg.steps, batch_size=cfg.batch_size)]
-
 def get_adapter(name: str) -> BenchAdapter:
-    "The benchmark adapter of a registered method: its module's `BENCH`, else the built-in one."
+    "The benchmark adapter of a registered method: its registry module's `BENCH`, else the one in `ADAPTERS`."
     ad = getattr(importlib.import_module(METHODS[get_spec(name).name]), 'BENCH', None) or ADAPTERS.get(name)
     if ad is None: raise ValueError(f"method {name!r} declares tracks but has no benchmark adapter: export `BENCH = BenchAdapter(...)` in {METHODS[name]}")
     return ad
 
 # %% ../../nbs/methods/39_benchmark.ipynb #4f8a79f0
-def _g3dr_generate(run, reals: dict, seed: int, ddim_steps: int | None = None) -> dict:
-    model, diff = load_g3dr(run), load_rgbd_diffusion(find_run(run))
-    yaws = (-0.3, 0.0, 0.3); y = reals['label']; i = torch.arange(len(y))
-    r = sample_3d(diff, model, y, yaws=yaws, steps=ddim_steps, generator=torch.Generator().manual_seed(seed))
-    return dict(rgb=r['renders'][i, i % len(yaws)], depth=r['depths'][i, i % len(yaws)])
-
-def _g3dr_stages(cfg) -> list:
-    return _one_stage(cfg) + ([dict(stage='f_rgbd', steps=cfg.rgbd_steps, batch_size=RGBDDiffusionConfig.batch_size)] if cfg.rgbd_steps else [])
-
 def _vq3d_predictor(run):
     model = load_vq3d(run)[0]; p, R = vq3d_predictor(model), model.cfg.resolution
     return lambda image, depth, ci, cn: p(image if image.shape[-1] == R else resize_image(image, R), depth, ci, cn)
@@ -171,24 +134,9 @@ def _vq3d_preset_steps(spec, preset, kw) -> list:
         save_run(d, spec, preset, c1)
         return [c1.steps, make_config(spec, preset, kw | dict(stage=2, stage1_run=d)).steps]
 
-def _epigraf_generate(run, reals: dict, seed: int) -> dict:
-    G, cfg = load_generator(run); R = cfg.resolution; K = reals['K'].clone(); K[:, :2] *= R / reals['image'].shape[-1]
-    cams = eval_cameras(reals | dict(K=K), cfg) if hasattr(G, 'field') else None
-    g = epigraf_generate(G, cfg, reals['label'], cams, seed=seed)
-    return dict(rgb=g['rgb'], depth=g.get('depth'))
-
-def _gan3d_generate(run, reals: dict, seed: int) -> dict:
-    G, cfg = load_generator(run)
-    g = generate_gan3d(G, cfg, reals['label'], seed=seed)
-    return dict(rgb=g['rgb'], depth=g['depth'])
-
-ADAPTERS = {   # the methods registered before the benchmark (a new method exports `BENCH` in its own module instead)
-    'g3dr': BenchAdapter(predictor=lambda run: g3dr_predictor(load_g3dr(run)), generate=_g3dr_generate,
-                         overrides={'generation': dict(rgbd_steps=400)}, stages=_g3dr_stages),
+ADAPTERS = {   # adapters not yet in their method's module (a method exports `BENCH` beside its `SPEC` instead)
     'vq3d': BenchAdapter(predictor=_vq3d_predictor, generate=_vq3d_generate, train=_vq3d_train, configs=_vq3d_configs, preset_steps=_vq3d_preset_steps,
                          stages=lambda c: [dict(stage=f'stage{c.stage}', steps=c.steps, batch_size=c.batch_size)]),
-    'epigraf': BenchAdapter(generate=_epigraf_generate),
-    'gan3d': BenchAdapter(generate=_gan3d_generate),
 }
 
 # %% ../../nbs/methods/39_benchmark.ipynb #5352e9a0
@@ -205,7 +153,7 @@ def run_budget(spec, ad: BenchAdapter, run, seconds: float | None = None, cpu_s:
     "Steps, batch sizes and images seen per training stage of a run, and its training time when measured."
     stages = []
     for folder, c in (ad.configs(run) if ad.configs else [(run, load_run(run)[1])]):
-        st = (ad.stages or _one_stage)(c); st[0]['sec_per_step'] = sec_per_step(folder)   # the first is the registry's trainer
+        st = (ad.stages or one_stage)(c); st[0]['sec_per_step'] = sec_per_step(folder)   # the first is the registry's trainer
         stages += st
     for s in stages: s['images'] = s['steps'] * s['batch_size']
     return dict(stages=stages, images_seen=sum(s['images'] for s in stages), steps=sum(s['steps'] for s in stages),

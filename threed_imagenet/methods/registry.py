@@ -14,7 +14,7 @@ from ..train import TrainConfig, TrainableMethod, Trainer, make_loader, load_che
 
 # %% auto #0
 __all__ = ['METHODS', 'TRACKS', 'PRESETS', 'RUN_FILE', 'MethodSpec', 'get_spec', 'parse_overrides', 'check_fields', 'make_config',
-           'save_run', 'find_run', 'load_run', 'load_method', 'train_method']
+           'save_run', 'find_run', 'load_run', 'load_method', 'train_method', 'BenchAdapter', 'fit_run', 'one_stage']
 
 # %% ../../nbs/methods/19_registry.ipynb #d9580e46
 METHODS = {   # name -> module that defines `SPEC` (imported on first use)
@@ -159,3 +159,28 @@ def train_method(method,                   # a registered name or a `MethodSpec`
     tr.fit(); tr.close()
     if spec.after_train is not None and tr.main: spec.after_train(cfg, tr, ds, out)
     return tr
+
+# %% ../../nbs/methods/19_registry.ipynb #a3b1c0d2
+@dataclass
+class BenchAdapter:
+    "How the benchmark drives a registered method (a method's registry module exports one as `BENCH`)."
+    predictor: Callable | None = None   # run -> predict(image, depth, input_camera, novel_camera) -> (rgb, depth)
+    generate: Callable | None = None    # (run, reals, seed, **options) -> dict(rgb (N, 3, h, w), depth (N, 1, h, w) or None)
+    train: Callable | None = None       # (spec, out, preset, overrides, seed, threads, train_kw) -> evaluation run folder
+    overrides: dict = field(default_factory=dict)   # {track: {field: value}} added to the preset when that track runs (before --set)
+    configs: Callable | None = None     # run -> [(run folder, config)] of its stages (default: the run's own)
+    stages: Callable | None = None      # config -> [dict(stage, steps, batch_size)] (default: `one_stage`)
+    preset_steps: Callable | None = None  # (spec, preset, overrides) -> [steps of each trainer stage] (default: the preset's steps)
+
+def fit_run(spec, out, cfg, preset: str, seed: int, threads=None, **train_kw) -> Path:
+    "Train `cfg` into the run folder `out` unless it already holds its final checkpoint (a partial run is resumed)."
+    ck, same = latest_checkpoint(out), lambda c: json.dumps(dataclasses.asdict(c), sort_keys=True, default=str)
+    if ck is not None and same(load_run(out)[1]) != same(cfg):
+        raise ValueError(f"{out} holds a {spec.name} run with another config; choose another --out (or pass the run with --runs)")
+    if ck is not None and int(ck.name.split('_')[-1]) >= cfg.steps: return Path(out)
+    train_method(spec, out, cfg, preset, seed=seed, resume=ck is not None, threads=threads, **train_kw)
+    return Path(out)
+
+def one_stage(cfg) -> list:
+    "The training budget of a run with one trainer stage: [dict(stage='main', steps, batch_size)]."
+    return [dict(stage='main', steps=cfg.steps, batch_size=cfg.batch_size)]

@@ -21,9 +21,10 @@ from ..losses import perceptual_loss
 # %% auto #0
 __all__ = ['PERCEPTUAL', 'Score', 'frechet_distance', 'feature_stats', 'fid_from_features', 'kid_from_features',
            'inception_score_from_logits', 'image_quality', 'non_flatness_score', 'cull_densities', 'nfs_weights',
-           'culled_field', 'nfs_depth', 'render_nfs_depth', 'depth_accuracy', 'depth_errors', 'normal_consistency',
-           'psnr', 'ssim', 'offline_perceptual_distance', 'perceptual_distance', 'scaled_density_field',
-           'density_scaling_curve', 'format_table', 'load_images', 'cli_image_quality']
+           'culled_field', 'nfs_depth', 'render_nfs_depth', 'depth_to_unit', 'unit_depth_descriptors',
+           'depth_kid_per_class', 'depth_accuracy', 'depth_errors', 'normal_consistency', 'psnr', 'ssim',
+           'offline_perceptual_distance', 'perceptual_distance', 'scaled_density_field', 'density_scaling_curve',
+           'format_table', 'load_images', 'cli_image_quality']
 
 # %% ../../nbs/09_metrics.ipynb #ee705203
 @dataclass
@@ -232,6 +233,33 @@ def render_nfs_depth(renderer,            # a `render.Renderer`: its n_coarse, n
             r = renderer(culled_field(field, q), oi, di, near, far)
             out.append(r.depth + (1 - r.opacity) * r.t[..., -1])   # the last sample absorbs what is left
     return torch.cat(out, 1).clamp(near, far).view(-1, 1, H, W)
+
+# %% ../../nbs/09_metrics.ipynb #c7d1e0a2
+def depth_to_unit(depth: torch.Tensor,   # (B, 1, H, W) depth-like map, larger = farther (metric t, or a 16-bit map / 65535)
+                  eps: float = 1e-8       # a map flatter than this becomes 0 everywhere
+                 ) -> torch.Tensor:       # (B, 1, H, W) in [-1, 1]: nearest pixel -1, farthest +1
+    "Each depth map min-max scaled to [-1, 1] (3DGP sec. 3.2, 'normalized into the [-1, 1] range directly')."
+    check_shape(depth, (None, 1, None, None), 'depth')
+    lo, hi = depth.amin((2, 3), keepdim=True), depth.amax((2, 3), keepdim=True)
+    span = hi - lo
+    return torch.where(span > eps, (depth - lo) / span.clamp_min(eps) * 2 - 1, torch.zeros_like(depth))
+
+def unit_depth_descriptors(depth: torch.Tensor,   # (N, 1, H, W) depth in any units
+                           size: int = 8) -> torch.Tensor:   # (N, size * size) in [0, 1]
+    "Depth min-max normalised per image (`depth_to_unit`, as 3DGP's D sees it), area-downsampled to size x size."
+    return F.adaptive_avg_pool2d((depth_to_unit(depth.float()) + 1) / 2, size).flatten(1)
+
+def depth_kid_per_class(real: torch.Tensor, real_labels: torch.Tensor,   # (N, D) descriptors, (N,) classes
+                        fake: torch.Tensor, fake_labels: torch.Tensor,   # (M, D), (M,)
+                        n_subsets: int = 50, min_count: int = 8) -> dict:
+    "KID between real and generated depth descriptors within each class (classes with >= min_count of both); their mean."
+    per = {}
+    for c in sorted(set(real_labels.tolist()) & set(fake_labels.tolist())):
+        a, b = real[real_labels == c], fake[fake_labels == c]
+        if min(len(a), len(b)) >= min_count:
+            per[int(c)] = kid_from_features(a, b, n_subsets, max(len(a), len(b)), encoder='depth-8x8').value
+    if not per: raise ValueError(f"no class has >= {min_count} real and generated depth maps; evaluate more images")
+    return {'mean': sum(per.values()) / len(per), 'per_class': per}
 
 # %% ../../nbs/09_metrics.ipynb #1b201cca
 def _masked_norm(x, mask):  # (B, HW) standardised over the mask

@@ -10,15 +10,15 @@ import torch
 import torch.nn.functional as F
 from ... import viz
 from ...cameras import Cameras, spherical_camera, fov_to_intrinsics
-from ...metrics import image_quality, kid_from_features, non_flatness_score, render_nfs_depth
+from ...metrics import image_quality, non_flatness_score, render_nfs_depth, depth_kid_per_class
 from ...render import Renderer, RenderConfig
 from ..registry import find_run, load_method
 from .config import EpiGRAFConfig, kimg
 from .model import camera_prior
 
 # %% auto #0
-__all__ = ['eval_cameras', 'generate', 'depth_descriptors', 'depth_kid_per_class', 'nfs', 'nfs_released_rule', 'evaluate_epigraf',
-           'checkpoint_curve', 'yaw_views', 'orbit_cameras', 'export_sample']
+__all__ = ['eval_cameras', 'generate', 'depth_descriptors', 'nfs', 'nfs_released_rule', 'evaluate_epigraf', 'checkpoint_curve',
+           'yaw_views', 'orbit_cameras', 'export_sample']
 
 # %% ../../../nbs/methods/epigraf/44_epigraf_evaluate.ipynb #f77a6f6d
 def eval_cameras(ev: dict, cfg: EpiGRAFConfig, generator: torch.Generator | None = None) -> Cameras:
@@ -30,11 +30,11 @@ def eval_cameras(ev: dict, cfg: EpiGRAFConfig, generator: torch.Generator | None
 @torch.no_grad()
 def generate(G, cfg: EpiGRAFConfig,
              labels: torch.Tensor,       # (N,) classes
-             cams: Cameras | None,       # (N,) cameras (None for the 2D generator)
+             cams,                       # (N,) Cameras, None (2D generator), or fn(z (B, z_dim), y (B,) | None, generator) -> (Cameras (B,), dict of extras)
              psi: float = 1.0,           # truncation
-             seed: int = 0,              # seeds z
+             seed: int = 0,              # seeds z (and the draws of a camera function)
              batch: int = 64,
-             noise_mode: str = 'const') -> dict:   # rgb (N, 3, R, R), depth and opacity (N, 1, R, R) for 3D; w (N, w_dim)
+             noise_mode: str = 'const') -> dict:   # rgb (N, 3, R, R), depth and opacity (N, 1, R, R) for 3D; w (N, w_dim); the extras
     "Render one generated scene per (class, camera), in batches, reproducibly."
     was = G.training; G.eval()
     g = torch.Generator().manual_seed(seed)
@@ -42,9 +42,11 @@ def generate(G, cfg: EpiGRAFConfig,
     outs = []
     for i in range(0, len(labels), batch):
         sl = slice(i, i + batch)
-        w = G.mapping(z[sl], labels[sl] if cfg.num_classes else None, psi=psi)
-        o = G.images(w, None if cams is None else cams[sl], noise_mode=noise_mode)
-        outs.append({k: v.float().cpu() for k, v in o.items()} | {'w': w.cpu()})
+        y = labels[sl] if cfg.num_classes else None
+        c, extra = cams(z[sl], y, g) if callable(cams) else (None if cams is None else cams[sl], {})   # a function draws after z
+        w = G.mapping(z[sl], y, psi=psi)
+        o = G.images(w, c, noise_mode=noise_mode)
+        outs.append({k: v.float().cpu() for k, v in o.items()} | {'w': w.cpu()} | extra)
     G.train(was)
     return {k: torch.cat([o[k] for o in outs]) for k in outs[0]}
 
@@ -57,18 +59,6 @@ def depth_descriptors(depth: torch.Tensor,   # (N, 1, H, W) depth along the ray
     "Depth normalised by its camera's range, (t - near) / (far - near), area-downsampled to size x size."
     u = (depth - near.view(-1, 1, 1, 1)) / (far - near).view(-1, 1, 1, 1)
     return F.adaptive_avg_pool2d(u.clamp(0, 1), size).flatten(1)
-
-def depth_kid_per_class(real: torch.Tensor, real_labels: torch.Tensor,   # (N, D) descriptors, (N,) classes
-                        fake: torch.Tensor, fake_labels: torch.Tensor,   # (M, D), (M,)
-                        n_subsets: int = 50, min_count: int = 8) -> dict:
-    "KID between real and generated depth descriptors within each class (classes with >= min_count of both); their mean."
-    per = {}
-    for c in sorted(set(real_labels.tolist()) & set(fake_labels.tolist())):
-        a, b = real[real_labels == c], fake[fake_labels == c]
-        if min(len(a), len(b)) >= min_count:
-            per[int(c)] = kid_from_features(a, b, n_subsets, max(len(a), len(b)), encoder='depth-8x8').value
-    if not per: raise ValueError(f"no class has >= {min_count} real and generated depth maps; evaluate more images")
-    return {'mean': sum(per.values()) / len(per), 'per_class': per}
 
 def nfs(depth: torch.Tensor, near: torch.Tensor, far: torch.Tensor) -> float:   # (N, 1, H, W), (N,), (N,)
     "3DGP's NFS with each image binned over its own camera's [near, far] (64 bins); mean over images."

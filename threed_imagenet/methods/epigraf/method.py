@@ -6,9 +6,10 @@
 from __future__ import annotations
 import argparse, json
 from pathlib import Path
+from typing import Callable
 from ...metrics import format_table
 from ...viz import save_grid
-from ..registry import MethodSpec, load_method
+from ..registry import MethodSpec, BenchAdapter, load_method
 from .config import EpiGRAFConfig, trainer_settings
 from .losses import EpiGRAFMethod
 from .data import epigraf_train_data, epigraf_eval_data
@@ -16,7 +17,7 @@ from .evaluate import evaluate_epigraf, export_sample, generate, eval_cameras, c
 import torch
 
 # %% auto #0
-__all__ = ['SPEC', 'load_generator', 'cli_evaluate', 'cli_sample']
+__all__ = ['SPEC', 'BENCH', 'load_generator', 'evaluate_command', 'cli_evaluate', 'sample_command', 'cli_sample']
 
 # %% ../../../nbs/methods/epigraf/45_epigraf_method.ipynb #5b5ed751
 def _parser(prog: str, desc: str) -> argparse.ArgumentParser:
@@ -27,10 +28,16 @@ def load_generator(run, ema: bool = True):
     m = load_method(run, ema=ema)
     return m.G.eval(), m.cfg
 
-def cli_evaluate(argv: list[str] | None = None):
-    "threed_imagenet evaluate RUN [--data DIR] --out DIR [--n N] [--psi PSI] [--floor]"
-    ap = _parser('evaluate', 'FID/KID/IS (named encoder), NFS and per-class depth KID of an EpiGRAF generator on held-out data.')
-    ap.add_argument('checkpoint', metavar='RUN', help='an EpiGRAF run folder (latest checkpoint) or checkpoint file')
+def evaluate_command(argv: list[str] | None,
+                     what: str,                   # the run's method for --help, e.g. 'an EpiGRAF'
+                     desc: str,                   # the command's description
+                     evaluate: Callable,          # (G, cfg, ev, args, ref | None, out folder) -> the metrics dict
+                     samples: Callable,           # (G, cfg, ev, psi) -> (16, 3, R, R) generated beside 16 held-out images
+                     report: Callable,            # metrics dict -> None: prints the geometry line
+                     flags: Callable | None = None) -> int:   # parser -> None: adds the method's own flags
+    "`threed_imagenet evaluate RUN` of a generator of this family: metrics.json, real_vs_generated.png and a printed table."
+    ap = _parser('evaluate', desc)
+    ap.add_argument('checkpoint', metavar='RUN', help=f'{what} run folder (latest checkpoint) or checkpoint file')
     ap.add_argument('--data', default=None, help='data folder (default: the synthetic evaluation split, regenerated from --split-seed)')
     ap.add_argument('--out', required=True, help='folder for metrics.json and a sample grid')
     ap.add_argument('--n', type=int, default=1024, help='generated and real images compared (default 1024)')
@@ -39,35 +46,51 @@ def cli_evaluate(argv: list[str] | None = None):
     ap.add_argument('--floor', action='store_true', help='also score a second real set against the first (the real-vs-real floor)')
     ap.add_argument('--split-seed', type=int, default=0, help='seed of the synthetic evaluation split (default 0)')
     ap.add_argument('--no-ema', action='store_true', help='use the raw generator weights instead of the EMA')
-    ap.add_argument('--all-checkpoints', action='store_true', help='also score every kept checkpoint (FID/KID over training -> curve.json)')
+    if flags is not None: flags(ap)
     a = ap.parse_args(argv)
     G, cfg = load_generator(a.checkpoint, ema=not a.no_ema)
     ev = epigraf_eval_data(cfg, a.data, a.n, seed=a.split_seed)
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
-    if a.all_checkpoints:
-        curve = checkpoint_curve(a.checkpoint, ev, a.n, a.encoder, a.psi)
-        (out / 'curve.json').write_text(json.dumps(dict(encoder=a.encoder, n=a.n, rows=curve), indent=1))
-        print(format_table(curve))
     ref = epigraf_eval_data(cfg, a.data, a.n, seed=a.split_seed + 1) if a.floor and a.data is None else None
-    res = evaluate_epigraf(G, cfg, ev, a.n, psi=a.psi, encoder=a.encoder, real_ref=ref)
-    res |= dict(checkpoint=str(a.checkpoint), ema=not a.no_ema, generator=cfg.generator)
+    res = evaluate(G, cfg, ev, a, ref, out)
     (out / 'metrics.json').write_text(json.dumps(res, indent=1, default=float))
-    g = generate(G, cfg, ev['label'][:16], None if cfg.generator == '2d' else eval_cameras(ev, cfg)[slice(0, 16)], a.psi)
-    save_grid(torch.cat([ev['image'][:16], g['rgb'].clamp(0, 1)]), out / 'real_vs_generated.png', ncols=16)
+    save_grid(torch.cat([ev['image'][:16], samples(G, cfg, ev, a.psi).clamp(0, 1)]), out / 'real_vs_generated.png', ncols=16)
     rows = [dict(what='generated', fid=res['images']['fid']['value'], kid=res['images']['kid']['value'], inception_score=res['images']['is']['value'])]
     if 'floor' in res: rows.append(dict(what='real vs real', fid=res['floor']['images']['fid']['value'], kid=res['floor']['images']['kid']['value'],
                                         inception_score=res['floor']['images']['is']['value']))
     print(f"encoder: {a.encoder}, {res['n_fake']} images\n" + format_table(rows))
-    if 'nfs' in res: print('NFS', json.dumps(res['nfs']), '| depth KID (mean over classes)', round(res['depth_kid']['mean'], 5))
+    report(res)
     return 0
 
-def cli_sample(argv: list[str] | None = None):
-    "threed_imagenet sample RUN --classes 0 1 2 --out DIR [--psi 0.7] [--seed 0]"
-    ap = _parser('sample', 'Generated scenes of the given classes: orbit video (GIF, MP4), mesh (PLY, OBJ, GLB if available), view grid.')
+def _evaluate(G, cfg, ev, a, ref, out) -> dict:
+    if a.all_checkpoints:
+        curve = checkpoint_curve(a.checkpoint, ev, a.n, a.encoder, a.psi)
+        (out / 'curve.json').write_text(json.dumps(dict(encoder=a.encoder, n=a.n, rows=curve), indent=1))
+        print(format_table(curve))
+    res = evaluate_epigraf(G, cfg, ev, a.n, psi=a.psi, encoder=a.encoder, real_ref=ref)
+    return res | dict(checkpoint=str(a.checkpoint), ema=not a.no_ema, generator=cfg.generator)
+
+def _samples(G, cfg, ev, psi): return generate(G, cfg, ev['label'][:16], None if cfg.generator == '2d' else eval_cameras(ev, cfg)[slice(0, 16)], psi)['rgb']
+
+def _report(res):
+    if 'nfs' in res: print('NFS', json.dumps(res['nfs']), '| depth KID (mean over classes)', round(res['depth_kid']['mean'], 5))
+
+def cli_evaluate(argv: list[str] | None = None):
+    "threed_imagenet evaluate RUN [--data DIR] --out DIR [--n N] [--psi PSI] [--floor]"
+    return evaluate_command(argv, 'an EpiGRAF', 'FID/KID/IS (named encoder), NFS and per-class depth KID of an EpiGRAF generator on held-out data.',
+                            _evaluate, _samples, _report, lambda ap: ap.add_argument(
+                                '--all-checkpoints', action='store_true', help='also score every kept checkpoint (FID/KID over training -> curve.json)'))
+
+def sample_command(argv: list[str] | None,
+                   desc: str,                    # the command's description
+                   export: Callable,             # (G, cfg, label, out, name, psi, seed, frames, size, mesh_res) -> {kind: path}
+                   frames: str = 'orbit frames') -> int:   # what --frames counts, for --help
+    "`threed_imagenet sample RUN --classes ...` of a generator of this family: `export` one scene per class (a grid for the 2D one)."
+    ap = _parser('sample', desc)
     ap.add_argument('run', metavar='RUN'); ap.add_argument('--classes', type=int, nargs='+', required=True, help='class indices')
     ap.add_argument('--out', default='samples'); ap.add_argument('--seed', type=int, default=0, help='seed of z (scene k uses seed + k)')
     ap.add_argument('--psi', type=float, default=0.7, help='truncation psi (default 0.7; 1 = none)')
-    ap.add_argument('--frames', type=int, default=24, help='orbit frames (default 24)')
+    ap.add_argument('--frames', type=int, default=24, help=f'{frames} (default 24)')
     ap.add_argument('--size', type=int, default=None, help='video frame size (default: the training resolution)')
     ap.add_argument('--mesh-res', type=int, default=64, help='marching-cubes grid per axis (default 64)')
     a = ap.parse_args(argv)
@@ -78,13 +101,27 @@ def cli_sample(argv: list[str] | None = None):
     if cfg.generator == '2d':
         g = generate(G, cfg, torch.tensor(a.classes), None, a.psi, a.seed)
         print(json.dumps({'grid': str(save_grid(g['rgb'].clamp(0, 1), out / 'samples_2d.png', ncols=len(a.classes)))})); return 0
-    paths = {f'class{c}_{k}': export_sample(G, cfg, c, out, f'class{c}_{k}', a.psi, a.seed + k, a.frames, a.size, a.mesh_res)
+    paths = {f'class{c}_{k}': export(G, cfg, c, out, f'class{c}_{k}', a.psi, a.seed + k, a.frames, a.size, a.mesh_res)
              for k, c in enumerate(a.classes)}
     print(json.dumps({s: {n: str(p) for n, p in d.items()} for s, d in paths.items()}, indent=1))
     return 0
+
+def cli_sample(argv: list[str] | None = None):
+    "threed_imagenet sample RUN --classes 0 1 2 --out DIR [--psi 0.7] [--seed 0]"
+    return sample_command(argv, 'Generated scenes of the given classes: orbit video (GIF, MP4), mesh (PLY, OBJ, GLB if available), view grid.',
+                          export_sample)
 
 # %% ../../../nbs/methods/epigraf/45_epigraf_method.ipynb #3c406762
 SPEC = MethodSpec(
     name='epigraf', summary='EpiGRAF (Skorokhodov et al. 2022): patch-wise tri-plane NeRF GAN with a scale/location-aware discriminator',
     config=EpiGRAFConfig, build=EpiGRAFMethod, train_data=epigraf_train_data, train_config=trainer_settings,
     commands=dict(evaluate=cli_evaluate, sample=cli_sample), tracks=('generation',))
+
+# %% ../../../nbs/methods/epigraf/45_epigraf_method.ipynb #3c40be02
+def _bench_generate(run, reals: dict, seed: int) -> dict:
+    G, cfg = load_generator(run); R = cfg.resolution; K = reals['K'].clone(); K[:, :2] *= R / reals['image'].shape[-1]
+    cams = eval_cameras(reals | dict(K=K), cfg) if hasattr(G, 'field') else None
+    g = generate(G, cfg, reals['label'], cams, seed=seed)
+    return dict(rgb=g['rgb'], depth=g.get('depth'))
+
+BENCH = BenchAdapter(generate=_bench_generate)

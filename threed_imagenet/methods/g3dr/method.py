@@ -8,16 +8,16 @@ import argparse, json
 from pathlib import Path
 import torch
 from ...data import load_image, load_depth, resize_image, resize_depth
-from ..registry import MethodSpec
+from ..registry import MethodSpec, BenchAdapter, find_run, one_stage
 from .config import G3DRConfig, trainer_settings
 from .losses import G3DRMethod
 from .data import g3dr_data, g3dr_train_data, to_canonical_frame, depth_from_map
-from .evaluate import load_g3dr, evaluate_g3dr, export_scene
+from .evaluate import load_g3dr, evaluate_g3dr, export_scene, g3dr_predictor
 from .rgbd import (RGBDDiffusion, rgbd_config_for, train_rgbd_diffusion, rgbd_batch_sampler,
-                                              save_rgbd_diffusion, load_rgbd_diffusion, sample_3d)
+                                              save_rgbd_diffusion, load_rgbd_diffusion, sample_3d, RGBDDiffusionConfig)
 
 # %% auto #0
-__all__ = ['SPEC', 'train_rgbd_stage', 'cli_evaluate', 'cli_render', 'cli_reconstruct', 'cli_sample']
+__all__ = ['SPEC', 'BENCH', 'train_rgbd_stage', 'cli_evaluate', 'cli_render', 'cli_reconstruct', 'cli_sample']
 
 # %% ../../../nbs/methods/g3dr/26_g3dr_method.ipynb #de947072
 def train_rgbd_stage(cfg: G3DRConfig, trainer, dataset, out_dir):
@@ -113,3 +113,16 @@ SPEC = MethodSpec(
     config=G3DRConfig, build=G3DRMethod, train_data=g3dr_train_data, train_config=trainer_settings,
     commands=dict(evaluate=cli_evaluate, render=cli_render, reconstruct=cli_reconstruct, sample=cli_sample),
     after_train=train_rgbd_stage, options={'rgbd-steps': 'rgbd_steps'}, tracks=('reconstruction', 'generation'))
+
+# %% ../../../nbs/methods/g3dr/26_g3dr_method.ipynb #9938be02
+def _bench_generate(run, reals: dict, seed: int, ddim_steps: int | None = None) -> dict:
+    model, diff = load_g3dr(run), load_rgbd_diffusion(find_run(run))
+    yaws = (-0.3, 0.0, 0.3); y = reals['label']; i = torch.arange(len(y))
+    r = sample_3d(diff, model, y, yaws=yaws, steps=ddim_steps, generator=torch.Generator().manual_seed(seed))
+    return dict(rgb=r['renders'][i, i % len(yaws)], depth=r['depths'][i, i % len(yaws)])
+
+def _bench_stages(cfg) -> list:
+    return one_stage(cfg) + ([dict(stage='f_rgbd', steps=cfg.rgbd_steps, batch_size=RGBDDiffusionConfig.batch_size)] if cfg.rgbd_steps else [])
+
+BENCH = BenchAdapter(predictor=lambda run: g3dr_predictor(load_g3dr(run)), generate=_bench_generate,
+                     overrides={'generation': dict(rgbd_steps=400)}, stages=_bench_stages)

@@ -16,18 +16,11 @@ from ...data import ImageDepthFolder, select_instances
 from ...encoders import image_features
 
 # %% auto #0
-__all__ = ['REAL_DEPTH', 'depth_to_unit', 'MonoLikeConfig', 'mono_seed', 'monocular_like', 'RGBDSet', 'synthetic_rgbd',
-           'FolderRGBD', 'select_subset']
+__all__ = ['REAL_DEPTH', 'MonoLikeConfig', 'mono_seed', 'monocular_like', 'RGBDSet', 'synthetic_rgbd', 'FolderRGBD',
+           'select_subset']
 
 # %% ../../../nbs/methods/gan3d/50_gan3d_data.ipynb #fcfb7d08
-def depth_to_unit(depth: torch.Tensor,   # (B, 1, H, W) depth-like map, larger = farther (metric t, or a 16-bit map / 65535)
-                  eps: float = 1e-8       # a map flatter than this becomes 0 everywhere
-                 ) -> torch.Tensor:       # (B, 1, H, W) in [-1, 1]: nearest pixel -1, farthest +1
-    "Real depth for D: each map min-max scaled to [-1, 1] (3DGP sec. 3.2, 'normalized into the [-1, 1] range directly')."
-    check_shape(depth, (None, 1, None, None), 'depth')
-    lo, hi = depth.amin((2, 3), keepdim=True), depth.amax((2, 3), keepdim=True)
-    span = hi - lo
-    return torch.where(span > eps, (depth - lo) / span.clamp_min(eps) * 2 - 1, torch.zeros_like(depth))
+from ...metrics import depth_to_unit   # (B, 1, H, W) -> (B, 1, H, W) in [-1, 1], per-map min-max (notebook 09)
 
 # %% ../../../nbs/methods/gan3d/50_gan3d_data.ipynb #a42d2d6b
 @dataclass

@@ -7,17 +7,14 @@ from __future__ import annotations
 import math
 from pathlib import Path
 import torch
-import torch.nn.functional as F
 from ... import viz
 from ...cameras import Cameras
-from ...metrics import image_quality
-from ..epigraf.evaluate import nfs, nfs_released_rule, depth_kid_per_class, yaw_views
+from ...metrics import image_quality, unit_depth_descriptors, depth_kid_per_class
+from ..epigraf.evaluate import generate, nfs, nfs_released_rule, yaw_views
 from .config import GAN3DConfig
-from .data import depth_to_unit
 
 # %% auto #0
-__all__ = ['generate_gan3d', 'gan3d_nfs_cameras', 'unit_depth_descriptors', 'geometry_scores', 'evaluate_gan3d', 'side_views',
-           'export_gan3d_sample']
+__all__ = ['generate_gan3d', 'gan3d_nfs_cameras', 'geometry_scores', 'evaluate_gan3d', 'side_views', 'export_gan3d_sample']
 
 # %% ../../../nbs/methods/gan3d/58_gan3d_evaluate.ipynb #8cd4eec9
 @torch.no_grad()
@@ -27,19 +24,11 @@ def generate_gan3d(G, cfg: GAN3DConfig,
                    seed: int = 0,             # seeds z and the prior cameras
                    frontal: bool = False,     # frontal position (NFS cameras), C's fov and look-at
                    batch: int = 64, size: int | None = None) -> dict:  # rgb (N, 3, R, R), depth, opacity (N, 1, R, R), w, z, camera (N, 7)
-    "One generated scene per class at C's cameras, reproducibly."
-    was = G.training; G.eval()
-    g = torch.Generator().manual_seed(seed)
-    z = torch.randn(len(labels), cfg.z_dim, generator=g)
-    outs = []
-    for i in range(0, len(labels), batch):
-        sl = slice(i, i + batch)
-        y = labels[sl] if cfg.num_classes else None
-        _, post, cams = G.cameras(z[sl], y, generator=g, frontal=frontal, size=size)
-        w = G.mapping(z[sl], y, psi=psi)
-        outs.append({k: v.float().cpu() for k, v in G.images(w, cams).items()} | dict(w=w.cpu(), z=z[sl], camera=post.cpu()))
-    G.train(was)
-    return {k: torch.cat([o[k] for o in outs]) for k in outs[0]}
+    "One generated scene per class at C's cameras, reproducibly: EpiGRAF's `generate` loop with C's cameras per batch."
+    def cams(z, y, g):   # the batch's prior cameras from the stream after z, through C; kept: z and C's output (B, 7)
+        _, post, c = G.cameras(z, y, generator=g, frontal=frontal, size=size)
+        return c, dict(z=z, camera=post.cpu())
+    return generate(G, cfg, labels, cams, psi, seed, batch)
 
 @torch.no_grad()
 def gan3d_nfs_cameras(G, cfg: GAN3DConfig, z: torch.Tensor, labels: torch.Tensor, seed: int = 0) -> Cameras:
@@ -49,11 +38,6 @@ def gan3d_nfs_cameras(G, cfg: GAN3DConfig, z: torch.Tensor, labels: torch.Tensor
     return Cameras(c.c2w, c.K, c.H, c.W, torch.full((n,), float(c.near)), torch.full((n,), float(c.far)))   # per-camera ranges
 
 # %% ../../../nbs/methods/gan3d/58_gan3d_evaluate.ipynb #dff4a410
-def unit_depth_descriptors(depth: torch.Tensor,   # (N, 1, H, W) depth in any units
-                           size: int = 8) -> torch.Tensor:   # (N, size * size) in [0, 1]
-    "Depth min-max normalised per image (as D sees it), area-downsampled to size x size."
-    return F.adaptive_avg_pool2d((depth_to_unit(depth.float()) + 1) / 2, size).flatten(1)
-
 def geometry_scores(gen_depth: torch.Tensor, gen_labels: torch.Tensor,     # (N, 1, H, W), (N,)
                     real_depth: torch.Tensor, real_labels: torch.Tensor,   # (M, 1, H, W), (M,)
                     n_subsets: int = 50) -> dict:

@@ -4,15 +4,12 @@
 
 # %% ../../../nbs/methods/gan3d/59_gan3d_method.ipynb #53f8a195
 from __future__ import annotations
-import argparse, json
+import json
 from pathlib import Path
 import torch
 from torch.utils.data import Subset
-from ...metrics import format_table
-from ...viz import save_grid
-from ..registry import MethodSpec
-from ..epigraf.data import epigraf_eval_data
-from ..epigraf.method import load_generator
+from ..registry import MethodSpec, BenchAdapter
+from ..epigraf.method import load_generator, evaluate_command, sample_command
 from .config import GAN3DConfig, trainer_settings
 from .data import synthetic_rgbd, FolderRGBD, select_subset
 from .losses import GAN3DMethod
@@ -20,7 +17,7 @@ from .distill import load_teacher
 from .evaluate import evaluate_gan3d, export_gan3d_sample, generate_gan3d
 
 # %% auto #0
-__all__ = ['SPEC', 'gan3d_train_data', 'cli_evaluate', 'cli_sample']
+__all__ = ['SPEC', 'BENCH', 'gan3d_train_data', 'cli_evaluate', 'cli_sample']
 
 # %% ../../../nbs/methods/gan3d/59_gan3d_method.ipynb #f4dfc535
 def gan3d_train_data(cfg: GAN3DConfig, data_dir=None, seed: int = 0):
@@ -42,60 +39,36 @@ def gan3d_train_data(cfg: GAN3DConfig, data_dir=None, seed: int = 0):
     return Subset(ds, keep + ([i + n for i in keep] if cfg.mirror else []))
 
 # %% ../../../nbs/methods/gan3d/59_gan3d_method.ipynb #67cac1c3
-def _parser(prog: str, desc: str) -> argparse.ArgumentParser:
-    return argparse.ArgumentParser(prog=f'threed_imagenet {prog}', description=desc)
+def _evaluate(G, cfg, ev, a, ref, out) -> dict:
+    res = evaluate_gan3d(G, cfg, ev, a.n, psi=a.psi, encoder=a.encoder, n_nfs=a.n_nfs, real_ref=ref)
+    return res | dict(checkpoint=str(a.checkpoint), ema=not a.no_ema)
+
+def _samples(G, cfg, ev, psi): return generate_gan3d(G, cfg, ev['label'][:16], psi)['rgb']
+
+def _report(res):
+    print('NFS', json.dumps(res['nfs']) + ('' if 'geometry' not in res else f" | depth KID (min-max) {res['geometry']['depth_kid_minmax']:.5f}"))
 
 def cli_evaluate(argv: list[str] | None = None):
-    "threed_imagenet evaluate RUN [--data DIR] --out DIR [--n N] [--psi PSI] [--floor]"
-    ap = _parser('evaluate', 'FID/KID/IS (named encoder), NFS, scale-free depth KID and the learned cameras of a 3DGP generator.')
-    ap.add_argument('checkpoint', metavar='RUN', help='a 3DGP run folder (latest checkpoint) or checkpoint file')
-    ap.add_argument('--data', default=None, help='data folder (default: the synthetic evaluation split, regenerated from --split-seed)')
-    ap.add_argument('--out', required=True, help='folder for metrics.json and a sample grid')
-    ap.add_argument('--n', type=int, default=1024, help='generated and real images compared (default 1024)')
-    ap.add_argument('--n-nfs', type=int, default=256, help='scenes for the released-rule NFS (default 256, 3DGP App. F)')
-    ap.add_argument('--psi', type=float, default=1.0, help='truncation (default 1: none)')
-    ap.add_argument('--encoder', default='offline', help="feature network for FID/KID/IS (default: the offline encoder)")
-    ap.add_argument('--floor', action='store_true', help='also score a second real set against the first (the real-vs-real floor)')
-    ap.add_argument('--split-seed', type=int, default=0, help='seed of the synthetic evaluation split (default 0)')
-    ap.add_argument('--no-ema', action='store_true', help='use the raw generator weights instead of the EMA')
-    a = ap.parse_args(argv)
-    G, cfg = load_generator(a.checkpoint, ema=not a.no_ema)
-    ev = epigraf_eval_data(cfg, a.data, a.n, seed=a.split_seed)
-    ref = epigraf_eval_data(cfg, a.data, a.n, seed=a.split_seed + 1) if a.floor and a.data is None else None
-    res = evaluate_gan3d(G, cfg, ev, a.n, psi=a.psi, encoder=a.encoder, n_nfs=a.n_nfs, real_ref=ref)
-    res |= dict(checkpoint=str(a.checkpoint), ema=not a.no_ema)
-    out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
-    (out / 'metrics.json').write_text(json.dumps(res, indent=1, default=float))
-    g = generate_gan3d(G, cfg, ev['label'][:16], a.psi)
-    save_grid(torch.cat([ev['image'][:16], g['rgb'].clamp(0, 1)]), out / 'real_vs_generated.png', ncols=16)
-    rows = [dict(what='generated', fid=res['images']['fid']['value'], kid=res['images']['kid']['value'], inception_score=res['images']['is']['value'])]
-    if 'floor' in res: rows.append(dict(what='real vs real', fid=res['floor']['images']['fid']['value'], kid=res['floor']['images']['kid']['value'],
-                                        inception_score=res['floor']['images']['is']['value']))
-    print(f"encoder: {a.encoder}, {res['n_fake']} images\n" + format_table(rows))
-    print('NFS', json.dumps(res['nfs']) + ('' if 'geometry' not in res else f" | depth KID (min-max) {res['geometry']['depth_kid_minmax']:.5f}"))
-    return 0
+    "threed_imagenet evaluate RUN [--data DIR] --out DIR [--n N] [--n-nfs N] [--psi PSI] [--floor]"
+    return evaluate_command(argv, 'a 3DGP', 'FID/KID/IS (named encoder), NFS, scale-free depth KID and the learned cameras of a 3DGP generator.',
+                            _evaluate, _samples, _report, lambda ap: ap.add_argument(
+                                '--n-nfs', type=int, default=256, help='scenes for the released-rule NFS (default 256, 3DGP App. F)'))
 
 def cli_sample(argv: list[str] | None = None):
     "threed_imagenet sample RUN --classes 0 1 2 --out DIR [--psi 0.7] [--seed 0]"
-    ap = _parser('sample', 'Generated scenes of the given classes: side-to-side video (GIF, MP4), view grid with depth, mesh (PLY, OBJ, GLB if available).')
-    ap.add_argument('run', metavar='RUN'); ap.add_argument('--classes', type=int, nargs='+', required=True, help='class indices')
-    ap.add_argument('--out', default='samples'); ap.add_argument('--seed', type=int, default=0, help='seed of z (scene k uses seed + k)')
-    ap.add_argument('--psi', type=float, default=0.7, help='truncation psi (default 0.7; 1 = none)')
-    ap.add_argument('--frames', type=int, default=24, help='video frames (default 24)')
-    ap.add_argument('--size', type=int, default=None, help='video frame size (default: the training resolution)')
-    ap.add_argument('--mesh-res', type=int, default=64, help='marching-cubes grid per axis (default 64)')
-    a = ap.parse_args(argv)
-    G, cfg = load_generator(a.run)
-    if cfg.num_classes and max(a.classes) >= cfg.num_classes:
-        raise ValueError(f"--classes {a.classes}: this model has classes 0..{cfg.num_classes - 1}")
-    out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
-    paths = {f'class{c}_{k}': export_gan3d_sample(G, cfg, c, out, f'class{c}_{k}', a.psi, a.seed + k, a.frames, a.size, a.mesh_res)
-             for k, c in enumerate(a.classes)}
-    print(json.dumps({s: {n: str(p) for n, p in d.items()} for s, d in paths.items()}, indent=1))
-    return 0
+    return sample_command(argv, 'Generated scenes of the given classes: side-to-side video (GIF, MP4), view grid with depth, mesh (PLY, OBJ, GLB if available).',
+                          export_gan3d_sample, 'video frames')
 
 # %% ../../../nbs/methods/gan3d/59_gan3d_method.ipynb #82eb04c2
 SPEC = MethodSpec(
     name='gan3d', summary='3DGP (Skorokhodov et al. 2023): EpiGRAF + adversarial depth supervision, a learnable camera, distillation into D',
     config=GAN3DConfig, build=GAN3DMethod, train_data=gan3d_train_data, train_config=trainer_settings,
     commands=dict(evaluate=cli_evaluate, sample=cli_sample), tracks=('generation',))
+
+# %% ../../../nbs/methods/gan3d/59_gan3d_method.ipynb #82ebbe02
+def _bench_generate(run, reals: dict, seed: int) -> dict:
+    G, cfg = load_generator(run)
+    g = generate_gan3d(G, cfg, reals['label'], seed=seed)
+    return dict(rgb=g['rgb'], depth=g['depth'])
+
+BENCH = BenchAdapter(generate=_bench_generate)
