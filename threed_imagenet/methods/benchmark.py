@@ -4,7 +4,7 @@
 
 # %% ../../nbs/methods/39_benchmark.ipynb #4c714ff1
 from __future__ import annotations
-import argparse, dataclasses, importlib, json, math, shlex, statistics, tempfile, time
+import argparse, dataclasses, importlib, json, math, shlex, statistics, time
 from pathlib import Path
 import matplotlib.pyplot as plt
 import torch
@@ -14,14 +14,11 @@ from ..data import resize_image
 from ..encoders import load_encoder, image_features
 from ..metrics import (novel_view_report, image_quality, non_flatness_score, format_table, unit_depth_descriptors,
                                     depth_kid_per_class)
-from .registry import (METHODS, TRACKS, PRESETS, get_spec, make_config, load_run, find_run, parse_overrides, save_run,
+from .registry import (METHODS, TRACKS, PRESETS, get_spec, make_config, load_run, find_run, parse_overrides,
                                              BenchAdapter, fit_run, one_stage)
-from .vq3d.method import load_vq3d
-from .vq3d.evaluate import vq3d_predictor
-from .vq3d.model import novel_cameras as vq3d_novel_cameras
 
 # %% auto #0
-__all__ = ['SCHEMA', 'ADAPTERS', 'RECON_KEYS', 'GEN_KEYS', 'benchmark_split', 'split_reals', 'nfs_minmax', 'class_consistency',
+__all__ = ['SCHEMA', 'RECON_KEYS', 'GEN_KEYS', 'benchmark_split', 'split_reals', 'nfs_minmax', 'class_consistency',
            'generation_scores', 'ground_truth_scores', 'get_adapter', 'sec_per_step', 'run_budget', 'equal_images',
            'obtain_run', 'run_benchmark', 'summarize', 'markdown_table', 'plot_results', 'write_results',
            'check_results', 'cli_benchmark']
@@ -100,44 +97,10 @@ def _train_one(spec, out, preset, kw, seed, threads, train_kw):
 def _preset_steps(spec, preset, kw) -> list: return [make_config(spec, preset, kw).steps]
 
 def get_adapter(name: str) -> BenchAdapter:
-    "The benchmark adapter of a registered method: its registry module's `BENCH`, else the one in `ADAPTERS`."
-    ad = getattr(importlib.import_module(METHODS[get_spec(name).name]), 'BENCH', None) or ADAPTERS.get(name)
+    "The benchmark adapter of a registered method: the `BENCH` its registry module exports."
+    ad = getattr(importlib.import_module(METHODS[get_spec(name).name]), 'BENCH', None)
     if ad is None: raise ValueError(f"method {name!r} declares tracks but has no benchmark adapter: export `BENCH = BenchAdapter(...)` in {METHODS[name]}")
     return ad
-
-# %% ../../nbs/methods/39_benchmark.ipynb #4f8a79f0
-def _vq3d_predictor(run):
-    model = load_vq3d(run)[0]; p, R = vq3d_predictor(model), model.cfg.resolution
-    return lambda image, depth, ci, cn: p(image if image.shape[-1] == R else resize_image(image, R), depth, ci, cn)
-
-@torch.no_grad()
-def _vq3d_generate(run, reals: dict, seed: int, batch: int = 32) -> dict:
-    model, s2 = load_vq3d(run)
-    if s2 is None: raise FileNotFoundError(f"{run} is a VQ3D Stage-1 run: generation needs a Stage-2 run (train vq3d --stage 2 --set stage1_run={run})")
-    g, y, outs = torch.Generator().manual_seed(seed), reals['label'], []
-    for a in range(0, len(y), batch):
-        _, planes = s2.generate(y[a:a + batch], generator=g)
-        outs.append(model.render(planes, vq3d_novel_cameras(s2.cfg, len(planes), disc=s2.cfg.eval_disc, generator=g), chunk=8192))
-    return {k: torch.cat([o[k] for o in outs]).clamp_min(0) if k == 'depth' else torch.cat([o[k] for o in outs]) for k in ('rgb', 'depth')}
-
-def _vq3d_train(spec, out, preset, kw, seed, threads, train_kw):
-    s1 = fit_run(spec, Path(out) / 'stage1', make_config(spec, preset, kw | dict(stage=1)), preset, seed, threads, **train_kw)
-    return fit_run(spec, Path(out) / 'stage2', make_config(spec, preset, kw | dict(stage=2, stage1_run=str(s1))), preset, seed, threads, **train_kw)
-
-def _vq3d_configs(run) -> list:
-    cfg = load_run(run)[1]
-    return ([(cfg.stage1_run, load_run(cfg.stage1_run)[1])] if cfg.stage == 2 else []) + [(run, cfg)]
-
-def _vq3d_preset_steps(spec, preset, kw) -> list:
-    c1 = make_config(spec, preset, kw | dict(stage=1))
-    with tempfile.TemporaryDirectory() as d:    # the Stage-2 preset reads its Stage-1 run's method.json
-        save_run(d, spec, preset, c1)
-        return [c1.steps, make_config(spec, preset, kw | dict(stage=2, stage1_run=d)).steps]
-
-ADAPTERS = {   # adapters not yet in their method's module (a method exports `BENCH` beside its `SPEC` instead)
-    'vq3d': BenchAdapter(predictor=_vq3d_predictor, generate=_vq3d_generate, train=_vq3d_train, configs=_vq3d_configs, preset_steps=_vq3d_preset_steps,
-                         stages=lambda c: [dict(stage=f'stage{c.stage}', steps=c.steps, batch_size=c.batch_size)]),
-}
 
 # %% ../../nbs/methods/39_benchmark.ipynb #5352e9a0
 def sec_per_step(run) -> float | None:

@@ -4,22 +4,23 @@
 
 # %% ../../../nbs/methods/vq3d/48_vq3d_method.ipynb #3d97dcb3
 from __future__ import annotations
-import argparse, json
+import argparse, json, tempfile
 from pathlib import Path
 import torch
 from ...data import load_image, load_depth, resize_image, resize_depth
 from ...metrics import format_table, depth_accuracy
 from ...synth import sample_scenes
 from ...viz import save_grid
-from ..registry import MethodSpec, load_method, load_run
+from ..registry import MethodSpec, BenchAdapter, load_method, load_run, save_run, make_config, fit_run
 from .config import VQ3DConfig, trainer_settings
 from .losses import VQ3DStage1
 from .data import vq3d_train_data, vq3d_eval_split
 from .prior import VQ3DStage2, code_dataset, stage1_train_set
-from .evaluate import reconstruct, evaluate_stage1, generation_scores, export_scene
+from .evaluate import reconstruct, evaluate_stage1, generation_scores, export_scene, vq3d_predictor
+from .model import novel_cameras
 
 # %% auto #0
-__all__ = ['SPEC', 'build', 'train_data', 'load_vq3d', 'cli_evaluate', 'cli_reconstruct', 'cli_sample', 'cli_render']
+__all__ = ['SPEC', 'BENCH', 'build', 'train_data', 'load_vq3d', 'cli_evaluate', 'cli_reconstruct', 'cli_sample', 'cli_render']
 
 # %% ../../../nbs/methods/vq3d/48_vq3d_method.ipynb #ad480e21
 def build(cfg: VQ3DConfig):
@@ -144,3 +145,35 @@ SPEC = MethodSpec(
     config=VQ3DConfig, build=build, train_data=train_data, train_config=trainer_settings,
     commands=dict(evaluate=cli_evaluate, reconstruct=cli_reconstruct, sample=cli_sample, render=cli_render),
     options={'stage': 'stage'}, tracks=('reconstruction', 'generation'))
+
+# %% ../../../nbs/methods/vq3d/48_vq3d_method.ipynb #7b83c817
+def _bench_predictor(run):
+    model = load_vq3d(run)[0]; p, R = vq3d_predictor(model), model.cfg.resolution
+    return lambda image, depth, ci, cn: p(image if image.shape[-1] == R else resize_image(image, R), depth, ci, cn)
+
+@torch.no_grad()
+def _bench_generate(run, reals: dict, seed: int, batch: int = 32) -> dict:
+    model, s2 = load_vq3d(run)
+    if s2 is None: raise FileNotFoundError(f"{run} is a VQ3D Stage-1 run: generation needs a Stage-2 run (train vq3d --stage 2 --set stage1_run={run})")
+    g, y, outs = torch.Generator().manual_seed(seed), reals['label'], []
+    for a in range(0, len(y), batch):
+        _, planes = s2.generate(y[a:a + batch], generator=g)
+        outs.append(model.render(planes, novel_cameras(s2.cfg, len(planes), disc=s2.cfg.eval_disc, generator=g), chunk=8192))
+    return {k: torch.cat([o[k] for o in outs]).clamp_min(0) if k == 'depth' else torch.cat([o[k] for o in outs]) for k in ('rgb', 'depth')}
+
+def _bench_train(spec, out, preset, kw, seed, threads, train_kw):
+    s1 = fit_run(spec, Path(out) / 'stage1', make_config(spec, preset, kw | dict(stage=1)), preset, seed, threads, **train_kw)
+    return fit_run(spec, Path(out) / 'stage2', make_config(spec, preset, kw | dict(stage=2, stage1_run=str(s1))), preset, seed, threads, **train_kw)
+
+def _bench_configs(run) -> list:
+    cfg = load_run(run)[1]
+    return ([(cfg.stage1_run, load_run(cfg.stage1_run)[1])] if cfg.stage == 2 else []) + [(run, cfg)]
+
+def _bench_preset_steps(spec, preset, kw) -> list:
+    c1 = make_config(spec, preset, kw | dict(stage=1))
+    with tempfile.TemporaryDirectory() as d:    # the Stage-2 preset reads its Stage-1 run's method.json
+        save_run(d, spec, preset, c1)
+        return [c1.steps, make_config(spec, preset, kw | dict(stage=2, stage1_run=d)).steps]
+
+BENCH = BenchAdapter(predictor=_bench_predictor, generate=_bench_generate, train=_bench_train, configs=_bench_configs,
+                     preset_steps=_bench_preset_steps, stages=lambda c: [dict(stage=f'stage{c.stage}', steps=c.steps, batch_size=c.batch_size)])
