@@ -58,7 +58,7 @@ def test_main_job_runs_end_to_end(tmp_path):
 
 
 # ---- the paths a researcher uses: python -m, user errors, progress in log files, seeds, kill and resume, processes ----
-import json, os, signal, sys, time
+import json, signal, sys, time
 from pathlib import Path
 from safetensors.torch import load_file
 
@@ -102,24 +102,35 @@ def test_demo_help_names_its_command():
 def test_kill_and_resume_is_bit_identical(tmp_path):
     "Same command twice: identical checkpoints. SIGKILL a run between checkpoints, resume it: identical final weights."
     args = ['train', 'g3dr', *SMALL, '--steps', '12', '--ckpt-every', '2', '--keep-ckpts', '20', *QUIET]
-    for name in ('full', 'again'):
-        r = run(*args, '--out', str(tmp_path / name)); assert r.returncode == 0, r.stderr[-3000:]
-    a, b = _final(tmp_path / 'full'), _final(tmp_path / 'again')
-    assert all(torch_equal(a[k], b[k]) for k in a), 'the same command gave different weights'
-    cut = tmp_path / 'cut'
+    _kill_and_resume(tmp_path, args, 'g3dr', twice=True)
+
+
+def _kill_and_resume(tmp_path, args, tag, kill_after=6, steps=12, twice=False):
+    """Run `args` to the end (`twice`: and again, asserting identical final weights), then SIGKILL another run right after its
+    step-`kill_after` checkpoint, resume it with `--resume` and assert its final weights equal the uninterrupted run's, tensor
+    for tensor. Returns (the uninterrupted run folder, its final weights). Equality after a resume also covers determinism."""
+    for name in ('full', 'again')[:1 + twice]:
+        r = run(*args, '--out', str(tmp_path / f'{tag}-{name}')); assert r.returncode == 0, r.stderr[-3000:]
+    a = _final(tmp_path / f'{tag}-full')
+    if twice:
+        b = _final(tmp_path / f'{tag}-again')
+        assert all(torch_equal(a[k], b[k]) for k in a), f'{tag}: the same command gave different weights'
+    cut = tmp_path / f'{tag}-cut'
     p = subprocess.Popen([EXE, *args, '--out', str(cut)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     t0 = time.time()
-    while not (cut / 'ckpt' / 'step_00000006.state.pt').exists():
-        assert p.poll() is None and time.time() - t0 < 240, 'training ended or stalled before its step-6 checkpoint'
-        time.sleep(0.05)
+    while not (cut / 'ckpt' / f'step_{kill_after:08d}.state.pt').exists():
+        assert p.poll() is None and time.time() - t0 < 240, f'{tag}: training ended or stalled before its step-{kill_after} checkpoint'
+        time.sleep(0.02)
     p.send_signal(signal.SIGKILL); p.wait()
     done = (cut / 'ckpt' / 'latest').read_text().strip()
-    assert done != 'step_00000012', 'the process finished before it was killed; the test did not interrupt it'
-    r = run('train', 'g3dr', '--out', str(cut), '--resume', '--ckpt-every', '2', '--keep-ckpts', '20', *QUIET)
+    assert done != f'step_{steps:08d}', f'{tag}: the process finished before it was killed; the test did not interrupt it'
+    keep = [x for i, a_ in enumerate(args) if a_ in ('--ckpt-every', '--keep-ckpts') for x in args[i:i + 2]]
+    r = run('train', args[1], '--out', str(cut), '--resume', *keep, *QUIET)     # method, config and data come from the run folder
     assert r.returncode == 0, r.stderr[-3000:]
     c = _final(cut)
     bad = [k for k in a if not torch_equal(a[k], c[k])]
-    assert not bad, f'resumed from {done}: {len(bad)} tensors differ from the uninterrupted run, e.g. {bad[:3]}'
+    assert not bad, f'{tag}: resumed from {done}: {len(bad)} tensors differ from the uninterrupted run, e.g. {bad[:3]}'
+    return tmp_path / f'{tag}-full', a
 
 
 def torch_equal(x, y):
@@ -155,40 +166,15 @@ VQ_SET = ['resolution=16', 'patch=4', 'width=32', 'heads=2', 'enc_layers=1', 'de
           'restart_every=3']
 
 
-def _kill_and_resume(tmp_path, args, tag, kill_after=6, steps=12, twice=True):
-    "Run `args` (twice: identical final weights), then SIGKILL another run after its step-`kill_after` checkpoint and resume it."
-    for name in ('full', 'again')[:1 + twice]:
-        r = run(*args, '--out', str(tmp_path / f'{tag}-{name}')); assert r.returncode == 0, r.stderr[-3000:]
-    a = _final(tmp_path / f'{tag}-full')
-    if twice:
-        b = _final(tmp_path / f'{tag}-again')
-        assert all(torch_equal(a[k], b[k]) for k in a), f'{tag}: the same command gave different weights'
-    cut = tmp_path / f'{tag}-cut'
-    p = subprocess.Popen([EXE, *args, '--out', str(cut)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    t0 = time.time()
-    while not (cut / 'ckpt' / f'step_{kill_after:08d}.state.pt').exists():
-        assert p.poll() is None and time.time() - t0 < 240, f'{tag}: training ended or stalled before its step-{kill_after} checkpoint'
-        time.sleep(0.02)
-    p.send_signal(signal.SIGKILL); p.wait()
-    done = (cut / 'ckpt' / 'latest').read_text().strip()
-    assert done != f'step_{steps:08d}', f'{tag}: the process finished before it was killed; the test did not interrupt it'
-    r = run('train', 'vq3d', '--out', str(cut), '--resume', '--ckpt-every', '1', '--keep-ckpts', '40', *QUIET)
-    assert r.returncode == 0, r.stderr[-3000:]
-    c = _final(cut)
-    bad = [k for k in a if not torch_equal(a[k], c[k])]
-    assert not bad, f'{tag}: resumed from {done}: {len(bad)} tensors differ from the uninterrupted run, e.g. {bad[:3]}'
-    return tmp_path / f'{tag}-full'
-
-
 def test_vq3d_both_stages_kill_and_resume_bit_identical(tmp_path):
-    "Stage 1 (GAN phases, dead-code restarts every 3 steps) and Stage 2 (the prior on the Stage-1 codes): rerun and SIGKILL + --resume are bit-exact."
+    "Stage 1 (GAN phases, dead-code restarts every 3 steps) and Stage 2 (the prior on the Stage-1 codes): SIGKILL + --resume is bit-exact."
     s1 = ['train', 'vq3d', '--stage', '1', '--batch-size', '2', '--set', *VQ_SET, '--steps', '12', '--ckpt-every', '1', '--keep-ckpts', '40', *QUIET]
-    run1 = _kill_and_resume(tmp_path, s1, 'stage1')
+    run1, _ = _kill_and_resume(tmp_path, s1, 'stage1')
     log = (run1 / 'log.csv').read_text().splitlines()
     assert 'restarted' in log[0] or 'G/restarted' in log[0]
     s2 = ['train', 'vq3d', '--stage', '2', '--batch-size', '4', '--set', f'stage1_run={run1}', 'prior_layers=1', 'prior_width=16',
           'prior_heads=2', '--steps', '12', '--ckpt-every', '1', '--keep-ckpts', '40', *QUIET]
-    _kill_and_resume(tmp_path, s2, 'stage2', twice=False)            # the resumed run equals the uninterrupted one
+    _kill_and_resume(tmp_path, s2, 'stage2')            # the resumed run equals the uninterrupted one
 
 
 def test_vq3d_two_processes_finish(tmp_path):
@@ -207,28 +193,11 @@ EPI_SMALL = ['--batch-size', '4', '--set', 'resolution=16', 'patch=8', 'plane_re
 
 
 def test_epigraf_kill_and_resume_is_bit_identical(tmp_path):
-    "EpiGRAF: same command twice gives identical checkpoints; SIGKILL between checkpoints + --resume gives the same final weights."
+    "EpiGRAF: SIGKILL between checkpoints + --resume gives the same final weights as the uninterrupted run (both optimisers, EMA, ADA p, RNG)."
     # ada_target below any r_t = E[sign D(real)] >= -1: p rises at every adjustment, so its state is covered whatever D does
     args = ['train', 'epigraf', *EPI_SMALL, 'ada_target=-2', '--steps', '12', '--ckpt-every', '2', '--keep-ckpts', '20', *QUIET]
-    for name in ('full', 'again'):
-        r = run(*args, '--out', str(tmp_path / name)); assert r.returncode == 0, r.stderr[-3000:]
-    a, b = _final(tmp_path / 'full'), _final(tmp_path / 'again')
-    assert all(torch_equal(a[k], b[k]) for k in a), 'the same command gave different weights'
+    _, a = _kill_and_resume(tmp_path, args, 'epigraf')
     assert float(a['model.ada.p']) > 0, 'the adaptive augmentation never moved: the test would not cover its state'
-    cut = tmp_path / 'cut'
-    p = subprocess.Popen([EXE, *args, '--out', str(cut)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    t0 = time.time()
-    while not (cut / 'ckpt' / 'step_00000006.state.pt').exists():
-        assert p.poll() is None and time.time() - t0 < 240, 'training ended or stalled before its step-6 checkpoint'
-        time.sleep(0.05)
-    p.send_signal(signal.SIGKILL); p.wait()
-    done = (cut / 'ckpt' / 'latest').read_text().strip()
-    assert done != 'step_00000012', 'the process finished before it was killed; the test did not interrupt it'
-    r = run('train', 'epigraf', '--out', str(cut), '--resume', '--ckpt-every', '2', '--keep-ckpts', '20', *QUIET)
-    assert r.returncode == 0, r.stderr[-3000:]
-    c = _final(cut)
-    bad = [k for k in a if not torch_equal(a[k], c[k])]
-    assert not bad, f'resumed from {done}: {len(bad)} tensors differ from the uninterrupted run, e.g. {bad[:3]}'
 
 
 def test_epigraf_two_processes_finish(tmp_path):
@@ -252,27 +221,10 @@ GAN3D_SMALL = ['--batch-size', '4', '--set', 'resolution=16', 'patch=8', 'plane_
 
 
 def test_gan3d_kill_and_resume_is_bit_identical(tmp_path):
-    "3DGP: same command twice gives identical checkpoints; SIGKILL between checkpoints + --resume gives the same final weights."
+    "3DGP: SIGKILL between checkpoints + --resume gives the same final weights as the uninterrupted run (C and its optimiser group too)."
     args = ['train', 'gan3d', *GAN3D_SMALL, '--steps', '12', '--ckpt-every', '2', '--keep-ckpts', '20', *QUIET]
-    for name in ('full', 'again'):
-        r = run(*args, '--out', str(tmp_path / name)); assert r.returncode == 0, r.stderr[-3000:]
-    a, b = _final(tmp_path / 'full'), _final(tmp_path / 'again')
-    assert all(torch_equal(a[k], b[k]) for k in a), 'the same command gave different weights'
+    _, a = _kill_and_resume(tmp_path, args, 'gan3d')
     assert any(k.startswith('model.G.camera.') for k in a) and any(k.startswith('ema.camera.') for k in a), 'C is not checkpointed'
-    cut = tmp_path / 'cut'
-    p = subprocess.Popen([EXE, *args, '--out', str(cut)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    t0 = time.time()
-    while not (cut / 'ckpt' / 'step_00000006.state.pt').exists():
-        assert p.poll() is None and time.time() - t0 < 240, 'training ended or stalled before its step-6 checkpoint'
-        time.sleep(0.05)
-    p.send_signal(signal.SIGKILL); p.wait()
-    done = (cut / 'ckpt' / 'latest').read_text().strip()
-    assert done != 'step_00000012', 'the process finished before it was killed; the test did not interrupt it'
-    r = run('train', 'gan3d', '--out', str(cut), '--resume', '--ckpt-every', '2', '--keep-ckpts', '20', *QUIET)
-    assert r.returncode == 0, r.stderr[-3000:]
-    c = _final(cut)
-    bad = [k for k in a if not torch_equal(a[k], c[k])]
-    assert not bad, f'resumed from {done}: {len(bad)} tensors differ from the uninterrupted run, e.g. {bad[:3]}'
 
 
 @pytest.mark.parametrize('reg', ['gp', 'emd'])
