@@ -19,9 +19,9 @@ from .registry import (METHODS, TRACKS, PRESETS, get_spec, make_config, load_run
 
 # %% auto #0
 __all__ = ['SCHEMA', 'RECON_KEYS', 'GEN_KEYS', 'benchmark_split', 'split_reals', 'nfs_minmax', 'class_consistency',
-           'generation_scores', 'ground_truth_scores', 'get_adapter', 'sec_per_step', 'run_budget', 'equal_images',
-           'obtain_run', 'run_benchmark', 'summarize', 'markdown_table', 'plot_results', 'write_results',
-           'check_results', 'cli_benchmark']
+           'generation_scores', 'ground_truth_scores', 'get_adapter', 'run_seed', 'sec_per_step', 'run_budget',
+           'equal_images', 'obtain_run', 'run_benchmark', 'summarize', 'markdown_table', 'plot_results',
+           'write_results', 'check_results', 'cli_benchmark']
 
 # %% ../../nbs/methods/39_benchmark.ipynb #b7fafa07
 SCHEMA = 'threed_imagenet.benchmark/1'
@@ -103,6 +103,11 @@ def get_adapter(name: str) -> BenchAdapter:
     return ad
 
 # %% ../../nbs/methods/39_benchmark.ipynb #5352e9a0
+def run_seed(run) -> int | None:
+    "The training seed a run folder records (its trainer's config.json), None when it records none."
+    f = Path(find_run(run)) / 'config.json'
+    return json.loads(f.read_text()).get('seed') if f.exists() else None
+
 def sec_per_step(run) -> float | None:
     "Median seconds per training step in a run's log.csv (the first logged row, with the warm-up, left out)."
     f = Path(find_run(run)) / 'log.csv'
@@ -208,7 +213,7 @@ def run_benchmark(out,                          # folder for benchmark.json / .m
         if not tr: continue
         fields = {f.name for f in dataclasses.fields(get_spec(name).config)}   # '*' keys go to the methods that have them
         kw = {k: v for k, v in overrides.get('*', {}).items() if k in fields} | overrides.get(name, {})
-        todo = ([(r, None, None) for r in runs[name]] if name in runs else
+        todo = ([(r, run_seed(r), None) for r in runs[name]] if name in runs else
                 [(None, s, out / 'runs' / f'{name}-seed{s}') for s in seeds])
         for run, seed, folder in todo:
             if run is None: run, budget = obtain_run(name, folder, preset, kw, seed, threads, images, tr, **train_kw)
