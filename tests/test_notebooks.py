@@ -2,7 +2,8 @@
 
 Run all with `pytest tests`, one with `pytest tests -k 04_render`. Set NB_FLAGS="slow" to also run slow cells.
 Most notebooks use one torch thread, so the selected notebooks run NB_WORKERS at a time (default 2: both cores of a small
-CI machine busy); each test still reports its own notebook. NB_WORKERS=1 runs them one after another.
+CI machine busy), each with OMP_NUM_THREADS=THREED_THREADS=1 unless set; each test still reports its own notebook.
+NB_WORKERS=1 runs them one after another.
 """
 import os, subprocess, sys
 from concurrent.futures import ThreadPoolExecutor
@@ -20,6 +21,8 @@ def _run(nb: Path) -> tuple:
     "(return code or None on timeout, stdout, stderr) of `nbdev.test` on one notebook in a fresh process."
     env = {**os.environ, 'HF_HUB_OFFLINE': '1', 'TRANSFORMERS_OFFLINE': '1', 'MPLBACKEND': 'Agg',
            'PYTHONWARNINGS': 'ignore'}
+    if WORKERS > 1:   # one thread per notebook (and per command it starts): OpenMP threads on oversubscribed cores spin-wait for each other
+        env = {'OMP_NUM_THREADS': '1', 'THREED_THREADS': '1'} | env
     cmd = [sys.executable, '-m', 'nbdev.test', '--path', str(nb), '--n_workers', '0', '--do_print']
     flags = os.environ.get('NB_FLAGS')
     if flags: cmd += ['--flags', flags]
