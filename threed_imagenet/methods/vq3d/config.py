@@ -71,6 +71,8 @@ class VQ3DConfig:
     depth_align: str = 'median'           # ours: 'median' (target anchored: central median depth at cam_radius), or a fitted 'scale' / 'affine' map (notebook 44)
     novel_gan: bool = True                # the novel-view discriminator (off: the ablation without it)
     gan_start: int = 0                    # ours: steps before the GAN terms join (0: from the start)
+    gan_balance: bool = False             # ours: cap the GAN terms' gradient at the NeRF MLP's last layer to w_gan x the
+                                          #   reconstruction terms' (VQGAN's adaptive weight, capped at Tab. 1's; notebook 44)
     r1_gamma: float = 0.1                 # ours: R1 weight gamma of both discriminators (StyleGAN D; EpiGRAF uses 0.05-0.1)
     r1_interval: int = 16                 # StyleGAN2 lazy regularisation: R1 every 16th D step (with lazy Adam)
     ada: bool = False                     # ours: adaptive augmentation of both D inputs (VQ3D / ViT-VQGAN do not mention any)
@@ -136,7 +138,8 @@ class VQ3DConfig:
                   codebook_size=512, usage_decay=0.95, restart_every=25, plane_channels=16, plane_upsample=8,
                   n_proposal=16, n_nerf=16, d_channels=16,   # 16 + 16 samples and a narrow D: ~1 s per step on 2 cores (32 + 32: ~2x)
                   perceptual_encoder='offline', w_perc=0.01,   # the offline distance is ~10x LPIPS-VGG's scale (G3DR chapter)
-                  lr=1e-3, lr_init=0.0, batch_size=8, steps=1000, num_classes=12)
+                  lr=1e-3, lr_init=0.0, batch_size=8, steps=1000, num_classes=12,
+                  gan_balance=True)   # without it the GANs out-pull l2 and the renders stop depending on the input (44)
         s2 = dict(prior_layers=4, prior_heads=4, prior_width=128, prior_dropout=0.0, prior_lr=1e-3,
                   top_k=None, steps=2000, batch_size=32)
         return cls._preset(s1 | s2 | dict(steps=1000, batch_size=8), s2, kw)

@@ -18,7 +18,8 @@ from .model import VQ3D, canonical_cameras, novel_cameras, disc_cameras
 
 # %% auto #0
 __all__ = ['logit_laplace_loss', 'target_disparity', 'fit_disparity_map', 'pointwise_depth_loss', 'accumulated_depth_loss',
-           'scale_penalties', 'rgbd_input', 'make_discriminators', 'Stage1Loss', 'stage1_renders', 'VQ3DStage1']
+           'scale_penalties', 'rgbd_input', 'make_discriminators', 'Stage1Loss', 'stage1_renders', 'gan_balance_scale',
+           'VQ3DStage1']
 
 # %% ../../../nbs/methods/vq3d/44_vq3d_losses.ipynb #427d29c4
 def logit_laplace_loss(pred: torch.Tensor,    # (B, 3, H, W) rendered colour in [0, 1]
@@ -152,6 +153,20 @@ def stage1_renders(model: VQ3D, batch: dict, novel: bool = True, restart_generat
     nov = model.render(planes, novel_cameras(cfg, B, fov=fov, generator=generator)) if novel else None
     return canon, nov, quant, idx
 
+# %% ../../../nbs/methods/vq3d/44_vq3d_losses.ipynb #5558a9c4
+def gan_balance_scale(rec: torch.Tensor,      # scalar: the weighted reconstruction terms (l2 + perceptual + logit-Laplace)
+                      adv: torch.Tensor,      # scalar: the weighted adversarial terms
+                      layer: torch.Tensor,    # the parameter both gradients are measured on (the NeRF MLP's last weight)
+                      weight: float = 0.1,    # the cap: |grad adv| <= weight * |grad rec| at `layer` after scaling
+                      eps: float = 1e-8
+                     ) -> torch.Tensor:       # scalar k in [0, 1], no gradient: use k * adv
+    "min(1, weight |d rec / d layer| / |d adv / d layer|): VQGAN's adaptive GAN weight (eq. 7), capped at Tab. 1's weights."
+    if not (rec.requires_grad and adv.requires_grad): return torch.ones((), device=rec.device)
+    g_rec, = torch.autograd.grad(rec, layer, retain_graph=True, allow_unused=True)
+    g_adv, = torch.autograd.grad(adv, layer, retain_graph=True, allow_unused=True)
+    if g_rec is None or g_adv is None: return torch.ones((), device=rec.device)
+    return (weight * g_rec.norm() / (g_adv.norm() + eps)).clamp(max=1.0).detach()
+
 # %% ../../../nbs/methods/vq3d/44_vq3d_losses.ipynb #db7602b5
 class VQ3DStage1(TrainableMethod):
     "VQ3D Stage 1 for the shared `Trainer`: phase 'G' (autoencoder, Tab. 1) then phase 'D' (both discriminators)."
@@ -179,10 +194,15 @@ class VQ3DStage1(TrainableMethod):
         novel = self.gan_on(step) and cfg.novel_gan
         canon, nov, quant, _ = stage1_renders(self.model, batch, novel, restart, restart_all=step == 0)   # step 0: codes onto data
         terms = self.loss(batch['image'], batch.get('depth'), canon, nov, quant)
+        info = dict(perplexity=quant['perplexity'], dead_codes=quant['dead'], restarted=quant['restarted'])
         if self.gan_on(step):
             adv = self.generator_gan_terms(batch, canon, nov, step)
+            if cfg.gan_balance:                                        # the GANs may not out-pull the reconstruction (above)
+                k = gan_balance_scale(terms['l2'] + terms['perc'] + terms['laplace'], sum(adv.values()),
+                                      self.model.nerf_mlp.net[-1].weight, max(cfg.w_gan, cfg.w_novel_gan))
+                adv, info['gan_scale'] = {n: k * v for n, v in adv.items()}, k
             terms = terms | adv; terms['loss'] = terms['loss'] + sum(adv.values())
-        return terms | dict(perplexity=quant['perplexity'], dead_codes=quant['dead'], restarted=quant['restarted'])
+        return terms | info
 
     def _aug(self, name: str, x: torch.Tensor) -> torch.Tensor:
         "The discriminator input after (adaptive) augmentation, when cfg.ada."
