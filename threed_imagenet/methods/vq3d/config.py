@@ -139,7 +139,8 @@ class VQ3DConfig:
                   n_proposal=16, n_nerf=16, d_channels=16,   # 16 + 16 samples and a narrow D: ~1 s per step on 2 cores (32 + 32: ~2x)
                   perceptual_encoder='offline', w_perc=0.01,   # the offline distance is ~10x LPIPS-VGG's scale (G3DR chapter)
                   lr=1e-3, lr_init=0.0, batch_size=8, steps=1000, num_classes=12,
-                  gan_balance=True)   # without it the GANs out-pull l2 and the renders stop depending on the input (44)
+                  gan_balance=True,    # without it the GANs out-pull l2 and the renders stop depending on the input (44)
+                  entropy_weight=0.1)  # without it the codebook collapses to a few codes in the first 25 steps (42, 49)
         s2 = dict(prior_layers=4, prior_heads=4, prior_width=128, prior_dropout=0.0, prior_lr=1e-3,
                   top_k=None, steps=2000, batch_size=32)
         return cls._preset(s1 | s2 | dict(steps=1000, batch_size=8), s2, kw)
