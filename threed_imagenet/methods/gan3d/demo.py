@@ -19,7 +19,7 @@ from .losses import GAN3DMethod
 from .ablations import camera_histograms
 
 # %% auto #0
-__all__ = ['RUNS', 'side_view_grid', 'real_grid', 'calibrate', 'run_compare', 'compact', 'train_speed']
+__all__ = ['RUNS', 'side_view_grid', 'real_grid', 'calibrate', 'run_compare', 'compact', 'merge_compare', 'train_speed']
 
 # %% ../../../nbs/methods/gan3d/60_gan3d_demo.ipynb #6346a299
 def _eval_epigraf(run, ev: dict, n: int, n_nfs: int = 128, seed: int = 0) -> tuple:   # (scores, G)
@@ -102,17 +102,26 @@ def run_compare(out_dir,                 # runs, compare.json and pictures go he
         if hasattr(Gs[name], 'field'): save_grid(side_view_grid(Gs[name], name, ev, labels), out / f'side_views_{name}.png', ncols=6)
     save_grid(real_grid(ev, labels), out / 'real_depth.png', ncols=12)
     (out / 'compare.json').write_text(json.dumps(res, indent=1, default=float))
-    if results is not None:
-        Path(results).write_text(json.dumps(compact(res), indent=1, default=float))
-        dest = Path(results).resolve().parent
-        if dest != out.resolve():
-            for f in out.glob('*.png'): shutil.copy(f, dest / f.name)
+    if results is not None: merge_compare([out], results)
     return res
 
 def compact(res: dict, rows: int = 25) -> dict:
     "The results with each run's log thinned to about `rows` rows (for a small committed JSON)."
     thin = lambda h: h[:: max(1, len(h) // rows)]
     return res | {'runs': {k: v | {'history': thin(v['history'])} for k, v in res['runs'].items()}}
+
+def merge_compare(folders, results) -> dict:
+    "One compact results JSON (and the pictures beside it) from the `compare.json` of `run_compare` folders run with the same protocol (e.g. the runs split over processes)."
+    parts = [json.loads((Path(f) / 'compare.json').read_text()) for f in folders]
+    same = ('minutes', 'threads', 'n_train', 'n_eval', 'n_nfs', 'seed')
+    if any(p[k] != parts[0][k] for p in parts for k in same): raise ValueError(f"merge_compare: {list(folders)} differ in {same}")
+    res = parts[0] | {k: {n: v for p in parts for n, v in (p[k] or {}).items()} for k in ('steps', 'calibration', 'runs')}
+    Path(results).write_text(json.dumps(compact(res), indent=1, default=float))
+    dest = Path(results).resolve().parent
+    for f in folders:
+        if dest != Path(f).resolve():
+            for png in Path(f).glob('*.png'): shutil.copy(png, dest / png.name)
+    return res
 
 # %% ../../../nbs/methods/gan3d/60_gan3d_demo.ipynb #fdbacf8c
 def train_speed(cfg: GAN3DConfig, batch: int, steps: int = 3, threads: int = 2, seed: int = 0) -> dict:

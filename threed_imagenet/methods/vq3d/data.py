@@ -11,8 +11,7 @@ from ...cameras import intrinsics_to_fov
 from ...synth import sample_scenes, render_scenes
 from ...data import ImageDepthFolder
 from ..g3dr.config import G3DRConfig
-from ..g3dr.data import g3dr_data
-from ..g3dr.data import RGBDSet
+from ..g3dr.data import g3dr_data, RGBDSet
 from .config import VQ3DConfig
 
 # %% auto #0
