@@ -120,7 +120,8 @@ def sample_picture(run, path, seed: int = 0, **sampling) -> Path:
 
 PARTS = {'stage1_train': 'vq3d_s1_train.json', 'stage1_eval': 'vq3d_s1_eval.json', 'stage2_train': 'vq3d_s2_train.json',
          'stage2_scores': 'vq3d_s2_scores.json', 'accumulated_train': 'vq3d_s1_acc_train.json',
-         'accumulated_eval': 'vq3d_s1_acc_eval.json'}
+         'accumulated_eval': 'vq3d_s1_acc_eval.json', 'nonovel_train': 'vq3d_s1_nonovel_train.json',
+         'nonovel_eval': 'vq3d_s1_nonovel_eval.json'}
 
 def collect(folder) -> dict:
     "The results notebook's JSON: every part file of `PARTS` found in `folder` (the other commands' --json outputs)."
