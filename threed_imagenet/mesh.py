@@ -90,12 +90,13 @@ class Mesh:
 def extract_mesh(field,                      # callable points (B, M, 3) -> (rgb, sigma)
                  resolution: int = 128,      # grid samples per axis (EpiGRAF Fig. 5, 3DGP App. H.2 use 256)
                  bbox=(-1., 1.),             # (lo, hi): floats or 3-vectors
-                 threshold: float = 10.,     # density level of the surface (3DGP App. H.2 / EG3D: 10)
+                 threshold: float | str = 10.,  # density level of the surface (3DGP App. H.2 / EG3D: 10), or 'auto'
                  chunk: int = 65536, color: bool = True, device=None) -> Mesh:
-    "Marching-cubes mesh of the level set sigma = threshold, with vertex colours from the field."
+    "Marching-cubes mesh of the level set sigma = threshold, with vertex colours from the field ('auto': 10 if the grid's densities straddle it, else their 90th percentile)."
     from skimage import measure
     _, sigma = density_grid(field, resolution, bbox, chunk, with_rgb=False, device=device)
     s = sigma.numpy()
+    if threshold == 'auto': threshold = 10. if s.min() < 10. < s.max() else float(np.quantile(s, 0.9))   # on the grid that is meshed
     if not (s.min() < threshold < s.max()):
         raise ValueError(f"`threshold`={threshold} is outside the density range [{s.min():.4g}, {s.max():.4g}] of the grid; "
                          "pick a level inside it (the field may be empty or fill the box)")

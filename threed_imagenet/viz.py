@@ -402,7 +402,7 @@ def export_field_assets(field,                         # callable points (B, M, 
                         orbit: OrbitConfig | None = None,  # cameras of the videos
                         mesh_resolution: int = 128,    # marching-cubes grid per axis
                         bbox=(-1., 1.),                # box of the mesh grid
-                        threshold: float = 10.,        # surface density level (3DGP App. H.2 / EG3D: 10)
+                        threshold: float | str = 10.,  # surface density level (3DGP App. H.2 / EG3D: 10), or 'auto' (see `extract_mesh`)
                         n_grid_views: int = 4,         # views in the RGB/depth/normal grid
                         renderer: Renderer | None = None,
                         name: str = 'field',           # file name stem

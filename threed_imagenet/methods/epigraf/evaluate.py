@@ -157,9 +157,7 @@ def export_sample(G, cfg: EpiGRAFConfig, label: int, out_dir, name: str = 'sampl
     grid = torch.cat([torch.cat([v['rgb'] for v in views]).clamp(0, 1), viz.depth_to_rgb(d, float(d.min()), float(d.max()))])
     paths['grid'] = viz.save_grid(grid, out / f'{name}_views.png', ncols=len(k))
     field, b = G.field(G.planes(w, 'const')), cfg.box_scale
-    _, sig = viz.density_grid(field, 32, (-b, b), with_rgb=False)
-    thr = 10.0 if sig.min() < 10.0 < sig.max() else float(sig.quantile(0.9))   # EG3D/3DGP level, else the top decile
-    mesh = viz.extract_mesh(field, mesh_resolution, (-b, b), thr)
+    mesh = viz.extract_mesh(field, mesh_resolution, (-b, b), 'auto')   # EG3D/3DGP level 10, else the grid's top decile
     paths['ply'], paths['obj'] = viz.write_ply(mesh, out / f'{name}_mesh.ply'), viz.write_obj(mesh, out / f'{name}_mesh.obj')
     if hasattr(viz, 'write_glb'): paths['glb'] = viz.write_glb(mesh, out / f'{name}_mesh.glb')
     G.train(was)

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import torch
 from ...metrics import (novel_view_report, flat_baseline, reprojection_baseline, image_quality,
                                      non_flatness_score, render_nfs_depth, psnr, depth_errors, format_table)
-from ...viz import OrbitConfig, export_field_assets, density_grid
+from ...viz import OrbitConfig, export_field_assets
 from ..registry import load_method
 from .model import G3DR, orbit_cameras, to_resolution, canonical_camera
 from .data import to_canonical_frame, relative_camera
@@ -187,7 +187,5 @@ def export_scene(model: G3DR, rgb: torch.Tensor, depth: torch.Tensor | None, out
                         pitch=0.0, fov=float(fov or cfg.fov), yaw_start=-yaw_span / 2, yaw_span=yaw_span, near=cfg.near, far=cfg.far)
     field, bbox = model.field(planes[:1], fov=fov), model.bbox(fov)
     with torch.no_grad():
-        _, sig = density_grid(field, 32, bbox, with_rgb=False)
-        thr = 10.0 if sig.min() < 10.0 < sig.max() else float(sig.quantile(0.9))   # EG3D/3DGP level, else the top decile
-        return export_field_assets(field, out_dir, orbit, mesh_resolution=mesh_resolution, bbox=bbox, threshold=thr,
+        return export_field_assets(field, out_dir, orbit, mesh_resolution=mesh_resolution, bbox=bbox, threshold='auto',
                                    renderer=model.eval_renderer, name=name)

@@ -12,7 +12,7 @@ from ...rays import get_rays
 from ...synth import scene_cameras, render_rays
 from ...metrics import novel_view_report, psnr, depth_accuracy, image_quality, non_flatness_score
 from ...encoders import load_encoder, image_features
-from ...viz import OrbitConfig, export_field_assets, density_grid
+from ...viz import OrbitConfig, export_field_assets
 from .config import VQ3DConfig
 from .model import VQ3D, canonical_cameras, disc_cameras, novel_cameras
 from .prior import VQ3DStage2
@@ -186,7 +186,5 @@ def export_scene(model: VQ3D, planes: torch.Tensor,    # (1, 3, Cp, Rp, Rp) one 
     orbit = OrbitConfig(n_frames=n_frames, H=size or cfg.resolution, W=size or cfg.resolution, radius=cfg.cam_radius, pitch=0.0,
                         fov=float(fov or cfg.fov), yaw_start=-yaw_span / 2, yaw_span=yaw_span, near=cfg.near, far=cfg.far)
     bbox = (-cfg.box_scale, cfg.box_scale)
-    _, sig = density_grid(field, 32, bbox, with_rgb=False)
-    thr = 10.0 if sig.min() < 10.0 < sig.max() else float(sig.quantile(0.9))   # EG3D / 3DGP level, else the top decile
-    return export_field_assets(field, out_dir, orbit, mesh_resolution=mesh_resolution, bbox=bbox, threshold=thr,
+    return export_field_assets(field, out_dir, orbit, mesh_resolution=mesh_resolution, bbox=bbox, threshold='auto',
                                renderer=ProposalRenderer(model.eval_renderer, prop), name=name)
