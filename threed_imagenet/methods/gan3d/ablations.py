@@ -15,7 +15,7 @@ from .config import GAN3DConfig
 from .evaluate import evaluate_gan3d
 
 # %% auto #0
-__all__ = ['ABLATIONS', 'CAMERA_SHOWN', 'camera_histograms', 'run_ablations']
+__all__ = ['ABLATIONS', 'CAMERA_SHOWN', 'HISTORY_KEYS', 'camera_histograms', 'thin_history', 'run_ablations']
 
 # %% ../../../nbs/methods/gan3d/61_gan3d_ablations.ipynb #50f1343b
 ABLATIONS = {   # name -> GAN3DConfig.tiny overrides
@@ -45,6 +45,12 @@ def camera_histograms(C, cfg: GAN3DConfig, n: int = 4000, bins: int = 30, seed: 
     return out
 
 # %% ../../../nbs/methods/gan3d/61_gan3d_ablations.ipynb #7921ec6c
+HISTORY_KEYS = ('step', 'G/loss', 'G/g_adv', 'G/cam_gp', 'G/near_offset', 'D/loss', 'D/d_adv', 'D/r1', 'D/kd', 'D/aug_p', 'sec_per_step')
+
+def thin_history(h: list, rows: int = 40) -> list:
+    "About `rows` rows of a training log, each with the HISTORY_KEYS only (a small results file)."
+    return [{k: r[k] for k in HISTORY_KEYS if k in r} for r in h[:: max(1, len(h) // rows)]]
+
 def run_ablations(out_dir,                   # run folders go here
                   results,                   # the JSON of results (updated after every variant; variants in it are skipped)
                   steps: int = 400,          # training steps per variant
@@ -67,8 +73,7 @@ def run_ablations(out_dir,                   # run folders go here
         secs = time.time() - t0
         G = load_method(run, ema=True).G.eval()
         sc = evaluate_gan3d(G, cfg, ev, n_eval, n_nfs=n_nfs, seed=seed)
-        h = tr.history
         res['variants'][name] = dict(overrides=ABLATIONS[name], train_seconds=secs, scores=sc,
-                                     cameras=camera_histograms(G.camera, cfg), history=h[:: max(1, len(h) // 40)])
+                                     cameras=camera_histograms(G.camera, cfg), history=thin_history(tr.history))
         results.write_text(json.dumps(res, indent=1, default=float))
     return res
