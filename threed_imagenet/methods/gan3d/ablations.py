@@ -47,9 +47,9 @@ def camera_histograms(C, cfg: GAN3DConfig, n: int = 4000, bins: int = 30, seed: 
 # %% ../../../nbs/methods/gan3d/61_gan3d_ablations.ipynb #7921ec6c
 HISTORY_KEYS = ('step', 'G/loss', 'G/g_adv', 'G/cam_gp', 'G/near_offset', 'D/loss', 'D/d_adv', 'D/r1', 'D/kd', 'D/aug_p', 'sec_per_step')
 
-def thin_history(h: list, rows: int = 40) -> list:
-    "About `rows` rows of a training log, each with the HISTORY_KEYS only (a small results file)."
-    return [{k: r[k] for k in HISTORY_KEYS if k in r} for r in h[:: max(1, len(h) // rows)]]
+def thin_history(h: list, rows: int = 40, keys=HISTORY_KEYS) -> list:
+    "About `rows` rows of a training log, each with `keys` only (None: all), for a small results file."
+    return [r if keys is None else {k: r[k] for k in keys if k in r} for r in h[:: max(1, len(h) // rows)]]
 
 def run_ablations(out_dir,                   # run folders go here
                   results,                   # the JSON of results (updated after every variant; variants in it are skipped)

@@ -16,7 +16,7 @@ from ..epigraf.evaluate import evaluate_epigraf, generate, eval_cameras
 from .config import GAN3DConfig
 from .evaluate import evaluate_gan3d, geometry_scores, side_views
 from .losses import GAN3DMethod
-from .ablations import camera_histograms
+from .ablations import camera_histograms, thin_history
 
 # %% auto #0
 __all__ = ['RUNS', 'side_view_grid', 'real_grid', 'calibrate', 'run_compare', 'compact', 'merge_compare', 'train_speed']
@@ -107,8 +107,7 @@ def run_compare(out_dir,                 # runs, compare.json and pictures go he
 
 def compact(res: dict, rows: int = 25) -> dict:
     "The results with each run's log thinned to about `rows` rows (for a small committed JSON)."
-    thin = lambda h: h[:: max(1, len(h) // rows)]
-    return res | {'runs': {k: v | {'history': thin(v['history'])} for k, v in res['runs'].items()}}
+    return res | {'runs': {k: v | {'history': thin_history(v['history'], rows, keys=None)} for k, v in res['runs'].items()}}
 
 def merge_compare(folders, results) -> dict:
     "One compact results JSON (and the pictures beside it) from the `compare.json` of `run_compare` folders run with the same protocol (e.g. the runs split over processes)."
